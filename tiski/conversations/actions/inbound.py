@@ -1,0 +1,320 @@
+"""Customers' messages coming in: the one path every channel takes.
+
+``receive_messages`` stores a batch in one transaction (the chat writer commits many
+visitors' messages at once); ``receive_message`` is a batch of one. Either way each
+message is threaded, deduplicated by its external id, stored with the next sequence
+number of its conversation, and announced when the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tiski.contacts.actions import IdentityInput, resolve_contact
+from tiski.conversations.actions import timeline
+from tiski.conversations.attachments import IncomingFile, check_files, save_attachments
+from tiski.conversations.events import ConversationEventBase, ConversationStatusChanged
+from tiski.conversations.models import (
+    UNRESOLVED,
+    Attachment,
+    AuthorType,
+    Channel,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Kind,
+    Message,
+    Status,
+)
+from tiski.core import clock
+from tiski.core.actors import Actor
+from tiski.core.errors import ActionError
+from tiski.core.html import html_to_text, sanitize_html, text_to_html
+from tiski.stores.models import Store
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """What a channel adapter hands over: a customer's message, normalised."""
+
+    store: Store
+    channel: str
+    sender: Sequence[IdentityInput]
+    text: str = ""
+    html: str = ""
+    sender_name: str = ""
+    subject: str = ""
+    language: str = ""
+    # The channel's own id (Message-ID, widget client id): entering twice stores once.
+    external_id: str = ""
+    # Set when the adapter already knows the thread (a chat session, a reply token).
+    conversation: Conversation | None = None
+    attachments: Sequence[IncomingFile] = field(default_factory=tuple)
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    conversation: Conversation
+    message: Message
+    created_conversation: bool
+    duplicate: bool
+
+
+def check_inbound(inbound: InboundMessage) -> None:
+    """Refuse what can be refused without the database; raises ActionError."""
+    text, html, files = inbound.text, inbound.html, inbound.attachments
+    if not text.strip() and not html_to_text(html).strip() and not files:
+        raise ActionError(_("The message is empty."), field="text")
+    if len(text) > settings.MAX_MESSAGE_CHARS or len(html) > settings.MAX_MESSAGE_CHARS * 4:
+        raise ActionError(
+            _("The message is longer than %(n)d characters.") % {"n": settings.MAX_MESSAGE_CHARS},
+            field="text",
+        )
+    check_files(list(files))
+    if inbound.channel not in Channel.values:
+        raise ActionError(_("Unknown channel."), field="channel")
+    if inbound.conversation is not None and inbound.conversation.store_id != inbound.store.pk:
+        raise ActionError(_("The conversation belongs to another store."))
+
+
+def receive_message(inbound: InboundMessage) -> Received:
+    """Store one customer message; raises ActionError when it is refused."""
+    [outcome] = receive_messages([inbound])
+    if isinstance(outcome, ActionError):
+        raise outcome
+    return outcome
+
+
+def receive_messages(inbounds: Sequence[InboundMessage]) -> list[Received | ActionError]:
+    """Store customer messages, all in one transaction; one outcome per message.
+
+    A refused message (empty, too long, bad attachment) gets its ActionError and does
+    not stop the others.
+    """
+    outcomes: list[Received | ActionError | None] = [None] * len(inbounds)
+    accepted: list[int] = []
+    for index, inbound in enumerate(inbounds):
+        try:
+            check_inbound(inbound)
+        except ActionError as exc:
+            outcomes[index] = exc
+        else:
+            accepted.append(index)
+    if accepted:
+        try:
+            stored = _receive_batch([inbounds[i] for i in accepted])
+        except IntegrityError:
+            # A concurrent writer stored the same message or created the same contact
+            # first. One by one, each message now sees that row and answers "duplicate".
+            stored = []
+            for i in accepted:
+                try:
+                    stored.append(_receive_batch([inbounds[i]])[0])
+                except ActionError as exc:
+                    stored.append(exc)
+        for index, outcome in zip(accepted, stored, strict=True):
+            outcomes[index] = outcome
+    return [o for o in outcomes if o is not None]
+
+
+@dataclass
+class _Item:
+    inbound: InboundMessage
+    target: Conversation | None
+    created: bool = False
+    duplicate: Message | None = None
+    repeat_of: _Item | None = None  # the same message earlier in this batch
+    message: Message | None = None
+    files: list[Attachment] = field(default_factory=list)
+
+
+def _thread(inbound: InboundMessage, system: Actor) -> tuple[Conversation, bool]:
+    """The conversation a message without a known thread belongs to (made if needed)."""
+    contact = resolve_contact(
+        inbound.store,
+        actor=system,
+        identities=inbound.sender,
+        name=inbound.sender_name,
+        language=inbound.language,
+    ).contact
+    existing = (
+        Conversation.objects.filter(
+            store=inbound.store, contact=contact, channel=inbound.channel, status__in=UNRESOLVED
+        )
+        .order_by("-last_message_at")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    opened = timeline.open_conversation(
+        inbound.store,
+        contact,
+        channel=inbound.channel,
+        subject=inbound.subject,
+        language=inbound.language,
+        actor=Actor.for_contact(contact),
+        created_at=inbound.received_at or clock.now(),
+    )
+    opened.save(update_fields=["last_seq"])
+    return opened, True
+
+
+def _find_duplicates(items: list[_Item]) -> None:
+    """Mark items whose external id is already stored, or repeated in this batch."""
+    keyed = [item for item in items if item.inbound.external_id]
+    if not keyed:
+        return
+    contact_ids = {item.target.contact_id for item in keyed if item.target is not None}
+    # The same message may sit in another of the contact's conversations (a resolved one).
+    candidates = set(
+        Conversation.objects.filter(contact_id__in=contact_ids).values_list("pk", flat=True)
+    )
+    stored = {
+        (m.conversation.contact_id, m.external_id): m
+        for m in Message.objects.select_related("conversation__store", "conversation__contact")
+        .filter(
+            conversation_id__in=candidates,
+            external_id__in={item.inbound.external_id[:255] for item in keyed},
+        )
+        .order_by("pk")
+    }
+    seen: dict[tuple[int, str], _Item] = {}
+    for item in keyed:
+        assert item.target is not None
+        key = (item.target.contact_id, item.inbound.external_id[:255])
+        if key in stored:
+            item.duplicate = stored[key]
+        elif key in seen:
+            item.repeat_of = seen[key]
+        else:
+            seen[key] = item
+
+
+@transaction.atomic
+def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionError]:
+    system = Actor.system()
+    items = [_Item(inbound, inbound.conversation) for inbound in inbounds]
+    for item in items:
+        if item.target is None:
+            item.target, item.created = _thread(item.inbound, system)
+    _find_duplicates(items)
+    fresh = [item for item in items if item.duplicate is None and item.repeat_of is None]
+
+    # Lock every conversation written to, in id order so concurrent batches cannot
+    # deadlock; a thread merged away is followed to the one it was merged into.
+    wanted = {item.target.pk for item in fresh if item.target is not None}
+    locked: dict[int, Conversation] = {}
+    while wanted - set(locked):
+        for conversation in (
+            Conversation.objects.select_for_update()
+            .select_related("store", "contact")
+            .filter(pk__in=wanted - set(locked))
+            .order_by("pk")
+        ):
+            locked[conversation.pk] = conversation
+            if conversation.merged_into_id:
+                wanted.add(conversation.merged_into_id)
+
+    def current(conversation: Conversation) -> Conversation:
+        while conversation.merged_into_id:
+            conversation = locked[conversation.merged_into_id]
+        return conversation
+
+    reopened: dict[int, str] = {}
+    events: list[tuple[Conversation, ConversationEventBase]] = []
+    status_events: list[tuple[Conversation, ConversationStatusChanged]] = []
+    for item in fresh:
+        assert item.target is not None
+        conversation = current(locked[item.target.pk])
+        item.target = conversation
+        inbound = item.inbound
+        now = inbound.received_at or clock.now()
+        html = sanitize_html(inbound.html) if inbound.html else text_to_html(inbound.text)
+        item.message = timeline.new_message(
+            conversation,
+            direction=Direction.IN,
+            author_type=AuthorType.CONTACT,
+            kind=Kind.REPLY,
+            text=inbound.text or html_to_text(html),
+            html=html,
+            external_id=inbound.external_id[:255],
+            status=DeliveryStatus.RECEIVED,
+            created_at=now,
+        )
+        if conversation.waiting_since is None:
+            conversation.waiting_since = now
+        if conversation.status != Status.OPEN and conversation.pk not in reopened:
+            # The customer wrote again: whatever the desk was waiting for has arrived.
+            reopened[conversation.pk] = conversation.status
+            conversation.status = Status.OPEN
+            conversation.snoozed_until = None
+            conversation.resolved_at = None
+            status_events.append(
+                (
+                    conversation,
+                    ConversationStatusChanged(
+                        store_id=conversation.store_id,
+                        actor=Actor.for_contact(conversation.contact),
+                        conversation_id=conversation.pk,
+                        seq=timeline.next_seq(conversation),
+                        status=Status.OPEN,
+                        previous_status=reopened[conversation.pk],
+                    ),
+                )
+            )
+
+    Message.objects.bulk_create([item.message for item in fresh if item.message is not None])
+    for item in fresh:
+        assert item.message is not None
+        assert item.target is not None
+        if item.inbound.attachments:
+            item.files = save_attachments(item.message, list(item.inbound.attachments))
+        contact = item.target.contact
+        events.append(
+            (
+                item.target,
+                timeline.message_created(
+                    item.target,
+                    item.message,
+                    Actor.for_contact(contact),
+                    attachments=item.files,
+                    author=contact.display_name,
+                ),
+            )
+        )
+    touched = list({item.target.pk: item.target for item in fresh if item.target}.values())
+    Conversation.objects.bulk_update(
+        touched,
+        [
+            "last_message_at",
+            "last_message_preview",
+            "last_message_direction",
+            "waiting_since",
+            "status",
+            "snoozed_until",
+            "resolved_at",
+            "last_seq",
+        ],
+    )
+    for conversation_pk in reopened:
+        timeline.sync_label_status(locked[conversation_pk])
+    # In sequence order within each conversation: the message, then the reopening.
+    timeline.record_many(sorted([*events, *status_events], key=lambda pair: pair[1].seq))
+
+    results: list[Received | ActionError] = []
+    for item in items:
+        original = item.duplicate or (item.repeat_of.message if item.repeat_of else None)
+        if original is not None:
+            results.append(Received(original.conversation, original, False, duplicate=True))
+        else:
+            assert item.target is not None
+            assert item.message is not None
+            results.append(Received(item.target, item.message, item.created, duplicate=False))
+    return results

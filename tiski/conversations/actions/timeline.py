@@ -1,0 +1,257 @@
+"""Primitives every conversation action shares: locking, sequence numbers, the event log.
+
+Not public actions themselves: each is called inside an action's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tiski.contacts.models import Contact
+from tiski.conversations.events import ConversationCreated, ConversationEventBase, MessageCreated
+from tiski.conversations.models import (
+    Attachment,
+    AuthorType,
+    Conversation,
+    ConversationEvent,
+    ConversationLabel,
+    DeliveryStatus,
+    Direction,
+    Kind,
+    Message,
+    Status,
+)
+from tiski.core import clock
+from tiski.core.actors import Actor
+from tiski.core.html import html_to_text
+from tiski.events import publish
+from tiski.stores.models import Store
+
+PREVIEW_CHARS = 200
+
+
+def lock(conversation: Conversation) -> Conversation:
+    """Re-read ``conversation`` holding its row lock until the transaction ends.
+
+    Every write to a conversation takes this lock first, so sequence numbers are
+    handed out in commit order and two agents' changes never interleave.
+    """
+    return Conversation.objects.select_for_update().select_related("store").get(pk=conversation.pk)
+
+
+def next_seq(conversation: Conversation) -> int:
+    """The next sequence number; the caller saves ``last_seq`` with its other changes."""
+    conversation.last_seq += 1
+    return conversation.last_seq
+
+
+def allocate_number(store: Store) -> int:
+    locked = Store.objects.select_for_update().only("last_conversation_number").get(pk=store.pk)
+    number = locked.last_conversation_number + 1
+    Store.objects.filter(pk=store.pk).update(last_conversation_number=number)
+    return number
+
+
+def sync_label_status(conversation: Conversation) -> None:
+    """Copy the conversation's status onto its label links (see ConversationLabel)."""
+    ConversationLabel.objects.filter(conversation=conversation).exclude(
+        status=conversation.status
+    ).update(status=conversation.status)
+
+
+def record(conversation: Conversation, event: ConversationEventBase) -> None:
+    """Keep ``event`` in the conversation's log and publish it on commit."""
+    record_many([(conversation, event)])
+
+
+def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None:
+    """record() for many events: one insert for all of them, published in order."""
+    ConversationEvent.objects.bulk_create(
+        [
+            ConversationEvent(
+                conversation=conversation,
+                seq=event.seq,
+                type=event.type,
+                payload=event.payload(),
+                public=event.is_public,
+            )
+            for conversation, event in pairs
+        ]
+    )
+    for _conversation, event in pairs:
+        publish(event)
+
+
+def author_name(message: Message) -> str:
+    if message.author_type == AuthorType.AGENT and message.author_agent is not None:
+        return message.author_agent.name
+    if message.author_type == AuthorType.CONTACT:
+        return message.conversation.contact.display_name
+    return message.author_label or "Tiski"
+
+
+def message_created(
+    conversation: Conversation,
+    message: Message,
+    actor: Actor,
+    *,
+    attachments: list[Attachment] | None = None,
+    author: str | None = None,
+) -> MessageCreated:
+    """The event of a stored message. Pass what the caller already has (attachments,
+    the author's name) so a batch of messages costs no query per message."""
+    files = list(message.attachments.all()) if attachments is None else attachments
+    return MessageCreated(
+        store_id=conversation.store_id,
+        actor=actor,
+        conversation_id=conversation.pk,
+        seq=message.seq,
+        message_id=message.pk,
+        kind=message.kind,
+        direction=message.direction,
+        author_type=message.author_type,
+        author_name=author if author is not None else author_name(message),
+        body_text=message.body_text,
+        body_html=message.body_html,
+        status=message.status,
+        created_at=message.created_at.isoformat(),
+        external_id=message.external_id,
+        attachments=[
+            {"id": a.pk, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in files
+        ],
+    )
+
+
+def new_message(
+    conversation: Conversation,
+    *,
+    direction: str,
+    author_type: str,
+    kind: str,
+    text: str = "",
+    html: str = "",
+    author_agent_id: int | None = None,
+    author_label: str = "",
+    external_id: str = "",
+    status: str = DeliveryStatus.STORED,
+    event_data: dict[str, Any] | None = None,
+    created_at: datetime | None = None,
+) -> Message:
+    """An unsaved message with the next sequence number; ``html`` must be sanitised.
+
+    A reply also becomes the conversation's latest message (unsaved too): the caller
+    saves both, one by one or in bulk.
+    """
+    message = Message(
+        conversation=conversation,
+        seq=next_seq(conversation),
+        direction=direction,
+        author_type=author_type,
+        author_agent_id=author_agent_id,
+        author_label=author_label[:100],
+        kind=kind,
+        body_text=text,
+        body_html=html,
+        external_id=external_id,
+        status=status,
+        event_data=event_data,
+        created_at=created_at or clock.now(),
+    )
+    if kind == Kind.REPLY:
+        preview = text or html_to_text(html)
+        conversation.last_message_at = message.created_at
+        conversation.last_message_preview = " ".join(preview.split())[:PREVIEW_CHARS]
+        conversation.last_message_direction = direction
+    return message
+
+
+def append_message(conversation: Conversation, **fields: Any) -> Message:
+    """Insert a message with the next sequence number (see new_message)."""
+    message = new_message(conversation, **fields)
+    message.save(force_insert=True)
+    return message
+
+
+def add_activity(
+    conversation: Conversation, *, actor: Actor, event_data: dict[str, Any]
+) -> Message:
+    """A timeline entry saying what happened ("Anna assigned this to Returns").
+
+    The words are chosen when the timeline is shown, in the reader's language.
+    """
+    return append_message(
+        conversation,
+        direction=Direction.OUT,
+        author_type=AuthorType.AGENT if actor.agent_id else AuthorType.SYSTEM,
+        author_agent_id=actor.agent_id,
+        author_label=actor.name,
+        kind=Kind.EVENT,
+        event_data={"actor": actor.name, **event_data},
+    )
+
+
+def record_change(
+    conversation: Conversation,
+    *,
+    actor: Actor,
+    activity: dict[str, Any],
+    changed: list[str],
+    event: type[ConversationEventBase],
+    **fields: Any,
+) -> None:
+    """The usual end of an action that changes a conversation: a timeline entry, the
+    changed fields saved, and the event (sharing the entry's sequence number) recorded."""
+    entry = add_activity(conversation, actor=actor, event_data=activity)
+    conversation.save(update_fields=[*changed, "last_seq"])
+    record(
+        conversation,
+        event(
+            store_id=conversation.store_id,
+            actor=actor,
+            conversation_id=conversation.pk,
+            seq=entry.seq,
+            **fields,
+        ),
+    )
+
+
+def open_conversation(
+    store: Store,
+    contact: Contact,
+    *,
+    channel: str,
+    subject: str,
+    language: str,
+    actor: Actor,
+    created_at: datetime,
+) -> Conversation:
+    """Create a conversation and record its first event; the caller saves last_seq."""
+    conversation = Conversation.objects.create(
+        store=store,
+        contact=contact,
+        number=allocate_number(store),
+        channel=channel,
+        status=Status.OPEN,
+        subject=" ".join(subject.split())[:300],
+        language=language or contact.language,
+        created_at=created_at,
+        last_message_at=created_at,
+    )
+    conversation.store = store
+    record(
+        conversation,
+        ConversationCreated(
+            store_id=store.pk,
+            actor=actor,
+            conversation_id=conversation.pk,
+            seq=next_seq(conversation),
+            number=conversation.number,
+            channel=channel,
+            status=conversation.status,
+            contact_id=contact.pk,
+            subject=conversation.subject,
+        ),
+    )
+    return conversation

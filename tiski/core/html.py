@@ -1,0 +1,69 @@
+"""Sanitising of HTML that came from outside (customers' email, API clients).
+
+Everything that is stored as HTML passes through :func:`sanitize_html` on the way in,
+so templates can mark stored HTML safe without trusting its source.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+# Enough for the formatting real mail clients produce; no forms, scripts, styles or
+# embedded documents. SVG and MathML are absent on purpose: both carry script vectors.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
+    "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"title", "lang", "dir"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "ol": {"start", "type"},
+}
+# cid: lets inline images of an email point at their attachment.
+URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
+
+
+def sanitize_html(value: str) -> str:
+    """Return ``value`` with everything that could run script or load a document removed."""
+    if not value:
+        return ""
+    return nh3.clean(
+        value,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+_URL = re.compile(r"(https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])")
+
+
+def text_to_html(text: str) -> str:
+    """Plain text to safe HTML: escaped, paragraphs and line breaks kept, links clickable."""
+    escaped = html.escape(text.strip())
+    linked = _URL.sub(r'<a href="\1">\1</a>', escaped)
+    paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", linked) if p]
+    return sanitize_html("".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(p|div|li|tr|h[1-6]|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
+def html_to_text(value: str) -> str:
+    """A readable plain-text rendering of (already sanitised) HTML for previews and search."""
+    with_breaks = _BLOCK_END.sub("\n", value)
+    text = html.unescape(_TAG.sub("", with_breaks))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import os
+from argparse import ArgumentParser
+from typing import Any
+
+import uvicorn
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tiski.core.worker import BackgroundWorker
+
+
+def unapplied_migrations() -> int:
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+class Command(BaseCommand):
+    help = "Run the desk: web server (HTTP + websockets) and, unless told not to, the task worker."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("TISKI_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("TISKI_PORT", "8000")))
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Web only; run `tiski worker` processes for background work.",
+        )
+        parser.add_argument(
+            "--proxy-headers",
+            action="store_true",
+            default=os.environ.get("TISKI_PROXY_HEADERS") == "1",
+            help="Trust X-Forwarded-For/-Proto from the addresses in FORWARDED_ALLOW_IPS.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pending = unapplied_migrations()
+        if pending:
+            self.stderr.write(
+                self.style.WARNING(f"{pending} migrations are not applied; run `tiski migrate`.")
+            )
+        worker = None
+        if not options["no_worker"]:
+            worker = BackgroundWorker()
+            worker.start()
+        config = uvicorn.Config(
+            "tiski.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            proxy_headers=options["proxy_headers"],
+            lifespan="on",
+            log_level="info",
+            ws_max_size=1024 * 1024,
+        )
+        try:
+            uvicorn.Server(config).run()
+        finally:
+            if worker is not None:
+                worker.stop()
