@@ -17,6 +17,7 @@ from django.test import AsyncClient
 from tests.conftest import make_agent, make_store
 from tiski.agents.models import Agent, Role
 from tiski.asgi import application
+from tiski.chat.presence import close_widget_presence
 from tiski.chat.writer import close_writer
 from tiski.events import bind_server_loop
 from tiski.stores.models import Store
@@ -28,6 +29,7 @@ async def server_loop() -> AsyncIterator[None]:
     bind_server_loop(asyncio.get_running_loop())
     yield
     await close_writer()
+    close_widget_presence()
     bind_server_loop(None)
 
 

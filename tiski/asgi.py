@@ -18,6 +18,7 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from tiski.chat.presence import close_widget_presence  # noqa: E402
 from tiski.chat.writer import close_writer  # noqa: E402
 from tiski.events import bind_server_loop  # noqa: E402
 from tiski.routing import websocket_urlpatterns  # noqa: E402
@@ -47,6 +48,7 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await close_writer()
+            close_widget_presence()
             bind_server_loop(None)
             await send({"type": "lifespan.shutdown.complete"})
             return

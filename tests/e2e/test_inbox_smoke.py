@@ -139,3 +139,26 @@ def test_on_a_phone_the_conversation_replaces_the_list(browser: Any, desk: dict[
         assert phone.locator("#composer-text").is_visible()
     finally:
         context.close()
+
+
+def test_text_typed_while_a_reply_is_sending_is_kept(page: Any, desk: dict[str, Any]) -> None:
+    log_in(page, desk)
+    page.goto(f"{desk['url']}/conversations/{desk['newest'].pk}/")
+    held: list[Any] = []
+    # Hold the reply's request until the agent has started the next message.
+    page.route("**/reply/", lambda route: held.append(route))
+    page.fill("#composer-text", "Paketti on matkalla.")
+    page.click(".composer button[type=submit]")
+    page.wait_for_function("() => document.querySelector('.composer button[type=submit]').disabled")
+    while not held:
+        page.wait_for_timeout(20)
+    page.fill("#composer-text", "Lisäksi: seurantakoodi on")
+    held[0].continue_()
+    page.unroute("**/reply/")
+    page.locator(".msg-out", has_text="Paketti on matkalla.").wait_for()
+    assert page.input_value("#composer-text") == "Lisäksi: seurantakoodi on"
+    # A reply sent with nothing typed after it leaves an empty composer, as before.
+    page.fill("#composer-text", "Lisäksi: seurantakoodi on JJFI123.")
+    page.click(".composer button[type=submit]")
+    page.locator(".msg-out", has_text="JJFI123").wait_for()
+    assert page.input_value("#composer-text") == ""

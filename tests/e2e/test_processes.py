@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -149,6 +150,7 @@ async def test_a_killed_server_loses_no_message_and_stores_none_twice(
 
     async def visitor_client() -> None:
         nonlocal last_seq, conversation_id
+        sender: asyncio.Future[None] | None = None
         while len(acked) < total or len(replies_seen) < total:
             try:
                 async with websockets.connect(
@@ -156,17 +158,24 @@ async def test_a_killed_server_loses_no_message_and_stores_none_twice(
                 ) as socket:
                     stats["connections"] += 1
                     await socket.send(json.dumps({"type": "hello", "after_seq": last_seq}))
-                    # Resend everything unacknowledged, with the same client ids.
-                    for client_id, text in outbox.items():
-                        if client_id not in acked:
-                            await socket.send(
-                                json.dumps(
-                                    {"type": "message", "client_id": client_id, "text": text}
+                    reconnected = stats["connections"] > 1
+
+                    async def send_unacked(
+                        socket: websockets.ClientConnection = socket, again: bool = reconnected
+                    ) -> None:
+                        # Everything unacknowledged, with the same client ids; paced and
+                        # read concurrently, so the kill after 25 acks lands mid-stream.
+                        for client_id, text in outbox.items():
+                            if client_id not in acked:
+                                await socket.send(
+                                    json.dumps(
+                                        {"type": "message", "client_id": client_id, "text": text}
+                                    )
                                 )
-                            )
-                            if stats["connections"] > 1:
-                                stats["resent"] += 1
-                            await asyncio.sleep(0.005)
+                                stats["resent"] += again
+                                await asyncio.sleep(0.01)
+
+                    sender = asyncio.ensure_future(send_unacked())
                     while len(acked) < total or len(replies_seen) < total:
                         frame = json.loads(await asyncio.wait_for(socket.recv(), 15))
                         if frame["type"] == "ack":
@@ -180,6 +189,12 @@ async def test_a_killed_server_loses_no_message_and_stores_none_twice(
                                 replies_seen.add(event["body_text"])
             except (OSError, websockets.ConnectionClosed, TimeoutError):
                 await asyncio.sleep(0.2)
+            finally:
+                if sender is not None:
+                    sender.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
+                        await sender
+                    sender = None
 
     async with asyncio.timeout(90):
         await asyncio.gather(visitor_client(), agent(), kill_when_due())

@@ -8,19 +8,17 @@ what the visitor missed.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from tiski.chat import queries
 from tiski.chat.actions import leave_email
-from tiski.chat.presence import HEARTBEAT, mark_widget_offline, mark_widget_online
+from tiski.chat.presence import widget_presence
 from tiski.chat.views import file_link, store_for_widget
 from tiski.chat.visitors import InvalidToken, Visitor, read_token
 from tiski.chat.writer import writer
@@ -29,6 +27,7 @@ from tiski.conversations.models import Attachment, Channel, Conversation, Status
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.core.ratelimit import TokenBucket, allow
+from tiski.core.sockets import JsonSocket
 from tiski.events import conversation_group, visitor_group, widget_group
 from tiski.stores.models import Store
 
@@ -43,7 +42,7 @@ CLOSE_UNKNOWN_WIDGET = 4404
 CLOSE_RATE_LIMITED = 4429
 
 
-class WidgetConsumer(AsyncJsonWebsocketConsumer):
+class WidgetConsumer(JsonSocket):
     store: Store
     visitor: Visitor
     conversation: Conversation | None = None
@@ -78,7 +77,6 @@ class WidgetConsumer(AsyncJsonWebsocketConsumer):
             visitor_group(self.visitor.visitor_id), self.channel_name
         )
         await self._follow(await database_sync_to_async(self._current)())
-        self.heartbeat = asyncio.create_task(self._heartbeat())
 
     def _current(self) -> Conversation | None:
         contact = queries.visitor_contact(self.visitor, self.store.country)
@@ -97,21 +95,13 @@ class WidgetConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 widget_group(self.conversation.pk), self.channel_name
             )
+            await widget_presence().left(self.conversation.pk)
         self.conversation = conversation
         self.contact_id = conversation.contact_id
         await self.channel_layer.group_add(widget_group(conversation.pk), self.channel_name)
-        await database_sync_to_async(mark_widget_online)(conversation.pk)
-
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT)
-            if self.conversation is not None:
-                await database_sync_to_async(mark_widget_online)(self.conversation.pk)
+        await widget_presence().joined(conversation.pk)
 
     async def disconnect(self, code: int) -> None:
-        task = getattr(self, "heartbeat", None)
-        if task is not None:
-            task.cancel()
         if hasattr(self, "visitor"):
             await self.channel_layer.group_discard(
                 visitor_group(self.visitor.visitor_id), self.channel_name
@@ -120,7 +110,7 @@ class WidgetConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 widget_group(self.conversation.pk), self.channel_name
             )
-            await database_sync_to_async(mark_widget_offline)(self.conversation.pk)
+            await widget_presence().left(self.conversation.pk)
 
     # --- frames from the visitor ------------------------------------------------------
 

@@ -13,7 +13,6 @@ from collections import Counter
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.cache import cache
 
 from tiski.agents.actions import announce_presence, set_availability
@@ -25,6 +24,7 @@ from tiski.conversations.models import Conversation, ConversationEvent
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.core.ratelimit import TokenBucket
+from tiski.core.sockets import JsonSocket
 from tiski.events import conversation_group, store_group, widget_group
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -67,7 +67,7 @@ def _events_after(conversation_id: int, after_seq: int) -> list[dict[str, Any]] 
     return [payload for _seq, payload in rows]
 
 
-class InboxConsumer(AsyncJsonWebsocketConsumer):
+class InboxConsumer(JsonSocket):
     agent: Agent
     store_ids: list[int]
     watching: int | None = None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiski.agents.models import Agent
 from tiski.agents.queries import store_ids_for
-from tiski.contacts.models import ContactIdentity, identity_label
+from tiski.contacts.queries import attach_display_fallbacks
 from tiski.conversations.models import (
     Conversation,
     ConversationLabel,
@@ -126,17 +126,7 @@ def decorate_rows(rows: list[Conversation]) -> list[Conversation]:
         labels.setdefault(label.linked_conversation, []).append(label)
     for row in rows:
         row.label_list = labels.get(row.pk, [])  # type: ignore[attr-defined]
-    nameless = {row.contact_id: row.contact for row in rows if not row.contact.name}
-    if nameless:
-        fallback: dict[int, str] = {}
-        for contact_id, kind, value in (
-            ContactIdentity.objects.filter(contact_id__in=nameless)
-            .order_by("contact_id", "kind", "created_at")
-            .values_list("contact_id", "kind", "value")
-        ):
-            fallback.setdefault(contact_id, identity_label(kind, value))
-        for contact_id, contact in nameless.items():
-            contact.identity_fallback = fallback.get(contact_id, "")  # type: ignore[attr-defined]
+    attach_display_fallbacks(row.contact for row in rows)
     return rows
 
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tiski.contacts.actions import IdentityInput, resolve_contact
+from tiski.contacts.queries import attach_display_fallbacks
 from tiski.conversations.actions import timeline
 from tiski.conversations.attachments import IncomingFile, check_files, save_attachments
 from tiski.conversations.events import ConversationEventBase, ConversationStatusChanged
@@ -36,6 +37,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.core.html import html_to_text, sanitize_html, text_to_html
+from tiski.core.rows import update_rows
 from tiski.stores.models import Store
 
 
@@ -213,7 +215,7 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
     locked: dict[int, Conversation] = {}
     while wanted - set(locked):
         for conversation in (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("store", "contact")
             .filter(pk__in=wanted - set(locked))
             .order_by("pk")
@@ -271,6 +273,8 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
             )
 
     Message.objects.bulk_create([item.message for item in fresh if item.message is not None])
+    # The message events name their authors: nameless contacts by an identity.
+    attach_display_fallbacks(item.target.contact for item in fresh if item.target is not None)
     for item in fresh:
         assert item.message is not None
         assert item.target is not None
@@ -290,7 +294,7 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
             )
         )
     touched = list({item.target.pk: item.target for item in fresh if item.target}.values())
-    Conversation.objects.bulk_update(
+    update_rows(
         touched,
         [
             "last_message_at",

@@ -225,11 +225,33 @@
     }
   }, true);
 
+  // --- what the agent typed while a reply was sending -----------------------------------
+  // Sending swaps the whole conversation pane, composer included. Text typed after the
+  // click and before the answer is the start of the next message: keep it.
+  let sentText = null;
+  let typedMeanwhile = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.target.matches && event.target.matches("form.composer")) {
+      const text = $("#composer-text");
+      sentText = text ? text.value : null;
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (sentText === null || !form || !form.matches || !form.matches("form.composer")) return;
+    const text = $("#composer-text");
+    typedMeanwhile = text && text.value !== sentText ? text.value : null;
+    sentText = null;
+  });
+
   // --- after htmx swaps ------------------------------------------------------------------
   // An outerHTML swap fires afterSwap on the element it removed, which no longer reaches
   // the document; htmx:load fires on the new content instead.
   document.addEventListener("htmx:load", (event) => {
     if (event.target.id === "conversation") {
+      const text = $("#composer-text");
+      if (typedMeanwhile !== null && text) text.value = typedMeanwhile;
+      typedMeanwhile = null;
       scrollTimeline();
       markSelectedRow();
       markConversationOpen();
