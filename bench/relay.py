@@ -4,9 +4,10 @@
 
 A minimal ASGI application (no Django, no Channels, no database) served by uvicorn in
 its own process with the settings ``tiski run`` uses (uvloop, httptools, the websockets
-sans-I/O protocol, per-message deflate, ``ws_max_size`` 1 MiB, lifespan on, log level
-info, no proxy headers). It speaks just enough of the chat protocol for the load
-generator (bench/chat_load.py) to drive it exactly as it drives Tiski:
+sans-I/O protocol, per-message deflate as TISKI_WS_DEFLATE says (off by default),
+``ws_max_size`` 1 MiB, lifespan on, log level info, no proxy headers). It speaks just
+enough of the chat protocol for the load generator (bench/chat_load.py) to drive it
+exactly as it drives Tiski:
 
 * ``/ws/chat/`` (a visitor, query string ignored): for every ``message`` frame it sends
   the same three frames Tiski sends, built the same way (``json.dumps``): the ``event``
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +36,7 @@ Receive = Any
 Send = Any
 
 _agents: set[asyncio.Queue[str]] = set()
+TRUE = {"1", "true", "yes", "on"}
 _ids = itertools.count(1)
 _conversations = itertools.count(1)
 
@@ -177,6 +180,8 @@ def main() -> None:
         lifespan="on",
         log_level="info",
         ws_max_size=1024 * 1024,
+        # As tiski.settings.WS_PER_MESSAGE_DEFLATE reads it.
+        ws_per_message_deflate=os.environ.get("TISKI_WS_DEFLATE", "").lower() in TRUE,
     )
     uvicorn.Server(config).run()
 

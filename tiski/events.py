@@ -46,10 +46,18 @@ class Event:
         return [store_group(self.store_id)]
 
     def payload(self) -> dict[str, Any]:
-        """The JSON-ready form sent to clients and kept in event logs."""
-        data = {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
-        data["actor"] = self.actor.as_dict()
-        return {"type": self.type, **data}
+        """The JSON-ready form sent to clients and kept in event logs (do not change it).
+
+        Built once: the writing thread stores it in the event log and the fan-out on the
+        server's loop sends the same dict.
+        """
+        cached: dict[str, Any] | None = self.__dict__.get("_payload")
+        if cached is None:
+            data = {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+            data["actor"] = self.actor.as_dict()
+            cached = {"type": self.type, **data}
+            object.__setattr__(self, "_payload", cached)  # frozen: the cache is not a field
+        return cached
 
 
 def store_group(store_id: int) -> str:

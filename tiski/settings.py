@@ -177,6 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Per-message deflate on websockets. Chat frames are a few hundred bytes: compressing
+# them saves little and costs CPU and a compressor per connection (see docs/chat.md).
+WS_PER_MESSAGE_DEFLATE = env_bool("TISKI_WS_DEFLATE", default=False)
 # Messages a chat visitor may send: a burst, then this many a second (a person typing).
 CHAT_MESSAGE_BURST = int(os.environ.get("TISKI_CHAT_MESSAGE_BURST", "10"))
 CHAT_MESSAGE_RATE = float(os.environ.get("TISKI_CHAT_MESSAGE_RATE", "1"))

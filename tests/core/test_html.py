@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tiski.core.html import html_to_text, sanitize_html, text_to_html
 
@@ -54,4 +56,28 @@ def test_text_to_html_escapes_and_links() -> None:
 def test_html_to_text_is_readable() -> None:
     assert html_to_text("<p>Rivi 1<br>Rivi 2</p><p>Kappale &amp; loppu</p>") == (
         "Rivi 1\nRivi 2\nKappale & loppu"
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"ab <>&\"'=/:.?\n\t;#x", "https://", "http://", "javascript:", "<script>"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_text_to_html_is_what_the_sanitiser_would_keep(text: str) -> None:
+    """It skips the sanitiser, so its output must be a fixed point of it."""
+    html = text_to_html(text)
+    assert sanitize_html(html) == html
+    assert "<script" not in html and "javascript:" not in html.split(">")[0]
+
+
+def test_text_to_html_links_carry_the_safe_rel() -> None:
+    html = text_to_html('Katso https://posti.example/a"onmouseover="x and "quoted"')
+    assert html == (
+        '<p>Katso <a href="https://posti.example/a" rel="noopener noreferrer nofollow">'
+        'https://posti.example/a</a>"onmouseover="x and "quoted"</p>'
     )

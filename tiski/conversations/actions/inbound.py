@@ -175,14 +175,11 @@ def _find_duplicates(items: list[_Item]) -> None:
         return
     contact_ids = {item.target.contact_id for item in keyed if item.target is not None}
     # The same message may sit in another of the contact's conversations (a resolved one).
-    candidates = set(
-        Conversation.objects.filter(contact_id__in=contact_ids).values_list("pk", flat=True)
-    )
     stored = {
         (m.conversation.contact_id, m.external_id): m
         for m in Message.objects.select_related("conversation__store", "conversation__contact")
         .filter(
-            conversation_id__in=candidates,
+            conversation__contact_id__in=contact_ids,
             external_id__in={item.inbound.external_id[:255] for item in keyed},
         )
         .order_by("pk")
@@ -212,14 +209,18 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
     # Lock every conversation written to, in id order so concurrent batches cannot
     # deadlock; a thread merged away is followed to the one it was merged into.
     wanted = {item.target.pk for item in fresh if item.target is not None}
+    stores = {item.inbound.store.pk: item.inbound.store for item in items}
     locked: dict[int, Conversation] = {}
     while wanted - set(locked):
         for conversation in (
             Conversation.objects.select_for_update(of=("self",))
-            .select_related("store", "contact")
+            .select_related("contact")
             .filter(pk__in=wanted - set(locked))
             .order_by("pk")
         ):
+            # Every message brings its store: no need to load it once per conversation.
+            if conversation.store_id in stores:
+                conversation.store = stores[conversation.store_id]
             locked[conversation.pk] = conversation
             if conversation.merged_into_id:
                 wanted.add(conversation.merged_into_id)

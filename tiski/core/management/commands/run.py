@@ -5,6 +5,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             lifespan="on",
             log_level="info",
             ws_max_size=1024 * 1024,
+            ws_per_message_deflate=settings.WS_PER_MESSAGE_DEFLATE,
         )
         try:
             uvicorn.Server(config).run()
