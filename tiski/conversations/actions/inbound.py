@@ -175,15 +175,24 @@ def _find_duplicates(items: list[_Item]) -> None:
         return
     contact_ids = {item.target.contact_id for item in keyed if item.target is not None}
     # The same message may sit in another of the contact's conversations (a resolved one).
-    stored = {
-        (m.conversation.contact_id, m.external_id): m
-        for m in Message.objects.select_related("conversation__store", "conversation__contact")
-        .filter(
+    # A narrow query first (planned in a fraction of the time of the joined one below);
+    # the full rows only for the duplicates it finds, which are rare.
+    found = list(
+        Message.objects.filter(
             conversation__contact_id__in=contact_ids,
             external_id__in={item.inbound.external_id[:255] for item in keyed},
-        )
-        .order_by("pk")
-    }
+        ).values_list("pk", flat=True)
+    )
+    stored = (
+        {
+            (m.conversation.contact_id, m.external_id): m
+            for m in Message.objects.select_related("conversation__store", "conversation__contact")
+            .filter(pk__in=found)
+            .order_by("pk")
+        }
+        if found
+        else {}
+    )
     seen: dict[tuple[int, str], _Item] = {}
     for item in keyed:
         assert item.target is not None
