@@ -78,13 +78,15 @@ def public_history(conversation: Conversation, limit: int = HISTORY_LIMIT) -> li
 def public_events_after(conversation_id: int, after_seq: int) -> list[ConversationEvent] | None:
     """The customer-visible events after ``after_seq``, or None when that range was pruned
     (the widget then reloads the conversation instead)."""
+    # The last seq first: an event committed between the two reads then only adds rows
+    # after it, instead of looking like a gap (which would reload the conversation).
+    last = (
+        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
+    )
     events = list(
         ConversationEvent.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
         .order_by("seq")
         .values_list("seq", "public", "payload")
-    )
-    last = (
-        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
     )
     if last is None:
         return None

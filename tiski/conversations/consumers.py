@@ -54,13 +54,15 @@ def _update_viewers(conversation_id: int, agent: Agent, watching: bool) -> list[
 
 
 def _events_after(conversation_id: int, after_seq: int) -> list[dict[str, Any]] | None:
+    # The last seq first: an event committed between the two reads then only adds rows
+    # after it, instead of looking like a gap (which reloads the page's conversation).
+    last = (
+        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
+    )
     rows = list(
         ConversationEvent.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
         .order_by("seq")
         .values_list("seq", "payload")
-    )
-    last = (
-        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
     )
     if last is None or (last > after_seq and (not rows or rows[0][0] != after_seq + 1)):
         return None  # pruned: the page reloads the conversation instead
