@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, SYSTEM, inbound, make_agent, make_store
 from tiski.agents.models import Role
@@ -162,3 +163,24 @@ def test_text_typed_while_a_reply_is_sending_is_kept(page: Any, desk: dict[str, 
     page.click(".composer button[type=submit]")
     page.locator(".msg-out", has_text="JJFI123").wait_for()
     assert page.input_value("#composer-text") == ""
+
+
+def test_a_reload_of_the_open_conversation_keeps_the_text_another_starts_empty(
+    page: Any, desk: dict[str, Any]
+) -> None:
+    log_in(page, desk)
+    newest, older = desk["newest"].pk, desk["older"].pk
+    page.goto(f"{desk['url']}/conversations/{newest}/")
+    page.fill("#composer-text", "Puolikas vastaus")
+    page.evaluate("() => { document.querySelector('#composer-text').dataset.old = '1'; }")
+    # What the live inbox does after a gap in the events: reload the pane.
+    page.evaluate(
+        "id => htmx.ajax('GET', `/conversations/${id}/`, "
+        "{target: '#conversation', swap: 'outerHTML'})",
+        newest,
+    )
+    page.wait_for_function("() => !document.querySelector('#composer-text').dataset.old")
+    expect(page.locator("#composer-text")).to_have_value("Puolikas vastaus")
+    page.click("text=Lahjakortti")
+    page.locator(f"#conversation[data-conversation='{older}']").wait_for()
+    expect(page.locator("#composer-text")).to_have_value("")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections import Counter
 
 from asgiref.sync import sync_to_async
 from django.core.cache import cache
+
+from tiski.core.loops import PerLoop
 
 logger = logging.getLogger(__name__)
 
@@ -84,25 +85,15 @@ class WidgetPresence:
         self.task.cancel()
 
 
-_presences: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WidgetPresence] = (
-    weakref.WeakKeyDictionary()
-)
+_presences: PerLoop[WidgetPresence] = PerLoop(WidgetPresence)
 
 
 def widget_presence() -> WidgetPresence:
     """This event loop's registry (one per server process; tests run several loops)."""
-    loop = asyncio.get_running_loop()
-    found = _presences.get(loop)
-    if found is None or found.task.done():
-        found = _presences[loop] = WidgetPresence(loop)
-    return found
+    return _presences.get()
 
 
 def close_widget_presence() -> None:
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    found = _presences.pop(loop, None)
+    found = _presences.pop()
     if found is not None:
         found.close()

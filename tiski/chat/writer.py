@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tiski.conversations.actions import InboundMessage, Received, receive_messages
 from tiski.core.errors import ActionError
+from tiski.core.loops import PerLoop
 
 logger = logging.getLogger(__name__)
 
@@ -84,22 +84,16 @@ def _store(inbounds: list[InboundMessage]) -> list[Outcome]:
     return receive_messages(inbounds)
 
 
-_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ChatWriter] = (
-    weakref.WeakKeyDictionary()
-)
+_writers: PerLoop[ChatWriter] = PerLoop(ChatWriter)
 
 
 def writer() -> ChatWriter:
     """This event loop's writer (one per server process; tests run several loops)."""
-    loop = asyncio.get_running_loop()
-    found = _writers.get(loop)
-    if found is None or found.task.done():
-        found = _writers[loop] = ChatWriter(loop)
-    return found
+    return _writers.get()
 
 
 async def close_writer() -> None:
     """Close this event loop's writer, if it has one (at server shutdown, in tests)."""
-    found = _writers.pop(asyncio.get_running_loop(), None)
+    found = _writers.pop()
     if found is not None:
         await found.close()

@@ -14,17 +14,6 @@
     return htmx.ajax("GET", url, options).catch(() => {});
   }
 
-  // Reload the whole open conversation (after a merge or a gap in the events), keeping
-  // what the agent had typed: the composer is part of the pane.
-  function reloadPane(url) {
-    const text = $("#composer-text");
-    const kept = text ? text.value : "";
-    return load(url, { target: "#conversation", swap: "outerHTML" }).then(() => {
-      const fresh = $("#composer-text");
-      if (fresh && kept && !fresh.value) fresh.value = kept;
-    });
-  }
-
   let socket = null;
   let backoff = 1000;
   let watched = null; // the conversation id the server knows we watch
@@ -156,7 +145,8 @@
     const open = pane();
     if (open && event.conversation_id === parseInt(open.dataset.conversation, 10)) {
       if (event.type === "conversation.merged") {
-        reloadPane(`/conversations/${event.target_id}/`);
+        open.dataset.continuesAs = String(event.target_id); // the composer's text follows
+        load(`/conversations/${event.target_id}/`, { target: "#conversation", swap: "outerHTML" });
       } else if (event.type === "message.status_changed" || event.type === "conversation.read") {
         refreshEntries(Math.max(0, lastSeq() - 40)); // re-render recent entries' receipts
       } else if (event.seq > lastSeq()) {
@@ -205,7 +195,10 @@
     else if (frame.type === "typing") onTyping(frame);
     else if (frame.type === "viewers") onViewers(frame);
     else if (frame.type === "reset" && pane()) {
-      reloadPane(`/conversations/${pane().dataset.conversation}/`);
+      load(`/conversations/${pane().dataset.conversation}/`, {
+        target: "#conversation",
+        swap: "outerHTML",
+      });
     }
   }
 

@@ -225,11 +225,13 @@
     }
   }, true);
 
-  // --- what the agent typed while a reply was sending -----------------------------------
-  // Sending swaps the whole conversation pane, composer included. Text typed after the
-  // click and before the answer is the start of the next message: keep it.
+  // --- unsent text survives swaps of the same conversation -----------------------------
+  // The composer is part of the conversation pane, which a sent reply, a reload after a
+  // gap in the live events or a merge (inbox-live.js) swaps whole. What the agent typed
+  // and has not sent goes into the new pane when it shows the same conversation, or the
+  // one it was merged into; opening another conversation starts empty.
   let sentText = null;
-  let typedMeanwhile = null;
+  let kept = null; // { ids: [conversation ids it may go to], text }
   document.addEventListener("htmx:beforeRequest", (event) => {
     if (event.target.matches && event.target.matches("form.composer")) {
       const text = $("#composer-text");
@@ -237,11 +239,17 @@
     }
   });
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (sentText === null || !form || !form.matches || !form.matches("form.composer")) return;
+    const pane = $("#conversation");
+    if (!pane || !event.detail.target || event.detail.target.id !== "conversation") return;
+    const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    const sending = !!(elt && elt.matches && elt.matches("form.composer"));
     const text = $("#composer-text");
-    typedMeanwhile = text && text.value !== sentText ? text.value : null;
-    sentText = null;
+    const value = text ? text.value : "";
+    kept =
+      value && !(sending && value === sentText)
+        ? { ids: [pane.dataset.conversation, pane.dataset.continuesAs], text: value }
+        : null;
+    if (sending) sentText = null;
   });
 
   // --- after htmx swaps ------------------------------------------------------------------
@@ -250,8 +258,10 @@
   document.addEventListener("htmx:load", (event) => {
     if (event.target.id === "conversation") {
       const text = $("#composer-text");
-      if (typedMeanwhile !== null && text) text.value = typedMeanwhile;
-      typedMeanwhile = null;
+      if (kept && text && kept.ids.includes(event.target.dataset.conversation)) {
+        text.value = kept.text;
+      }
+      kept = null;
       scrollTimeline();
       markSelectedRow();
       markConversationOpen();

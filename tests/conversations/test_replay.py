@@ -1,0 +1,62 @@
+"""Replaying "the events after seq N" while another write commits between the two reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from tiski.agents.models import Agent
+from tiski.chat.queries import public_events_after
+from tiski.conversations.actions import send_reply
+from tiski.conversations.consumers import _events_after
+from tiski.conversations.models import Conversation
+from tiski.core.actors import Actor
+
+
+def reply_after_the_first_query(conversation: Conversation, agent: Agent) -> Any:
+    """An execute wrapper: once the first query has run, an agent's reply commits."""
+    done: list[bool] = []
+
+    def wrapper(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        result = execute(sql, params, many, context)
+        if not done:
+            done.append(True)
+            send_reply(conversation, actor=Actor.for_agent(agent), author=agent, text="Tässä")
+        return result
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    ("read", "payload_of"),
+    [
+        (_events_after, lambda event: event),
+        (public_events_after, lambda event: event.payload),
+    ],
+    ids=["inbox", "widget"],
+)
+def test_a_write_between_the_reads_is_no_gap(
+    conversation: Conversation,
+    owner: Agent,
+    read: Callable[..., Any],
+    payload_of: Callable[[Any], dict[str, Any]],
+) -> None:
+    after = Conversation.objects.get(pk=conversation.pk).last_seq
+    with connection.execute_wrapper(reply_after_the_first_query(conversation, owner)):
+        events = read(conversation.pk, after)
+    # Not None (which would reload the whole conversation): the new events, from after+1.
+    assert events is not None
+    payloads = [payload_of(event) for event in events]
+    assert payloads and payloads[0]["seq"] == after + 1
+    assert [p["body_text"] for p in payloads if p["type"] == "message.created"] == ["Tässä"]
+
+
+def test_a_pruned_range_still_asks_for_a_reload(conversation: Conversation) -> None:
+    conversation.events.all().delete()
+    assert _events_after(conversation.pk, 0) is None
+    assert public_events_after(conversation.pk, 0) is None
