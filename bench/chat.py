@@ -283,6 +283,14 @@ class Postgres:
         with psycopg.connect(self.url, autocommit=True) as conn:
             return list(conn.execute(text, params or []).fetchall())
 
+    def analyze(self) -> None:
+        """Fresh tables' statistics say "empty"; a running desk's autovacuum keeps them
+        current. Without this the planner scans whole tables that it thinks are tiny."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+
     def backends(self) -> list[int]:
         rows = self.query(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
@@ -671,6 +679,8 @@ class Session:
             acked = 0
             for worker in self.workers:
                 acked += worker.expect("primed", 360)["acked"]
+            if target.postgres is not None:
+                target.postgres.analyze()
             say(
                 f"  {target.name}: {opened:,} visitor sockets, {acked:,} conversations opened "
                 f"in {time.monotonic() - started:.1f} s"

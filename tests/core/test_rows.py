@@ -1,14 +1,29 @@
-"""update_rows: many rows' columns in one statement, with the field's own conversions."""
+"""The row helpers: many rows in one statement, with the fields' own conversions.
+
+Run on SQLite and on PostgreSQL (CI runs both): the two take different SQL paths.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from tiski.conversations.models import Conversation, Priority, Status
+from tiski.agents.models import Agent
+from tiski.conversations.models import (
+    AuthorType,
+    CannedResponse,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Kind,
+    Message,
+    Priority,
+    Status,
+)
 from tiski.core import clock
-from tiski.core.rows import update_rows
+from tiski.core.rows import insert_rows, select_rows, update_rows
 from tiski.stores.models import Store
 
 
@@ -58,3 +73,101 @@ def test_mixed_models_and_the_primary_key_are_refused(
         update_rows([conversation], ["id"])
     with pytest.raises(ValueError, match="cannot write"):
         update_rows([conversation], ["labels"])
+
+
+# --- insert_rows, select_rows ------------------------------------------------------------
+
+TRICKY = "50% off %s %(x)s 'quoted' \"double\" back\\slash \\u0000-free Łódź ÅÄÖ 🙂\nnew line"
+
+
+def _message(conversation: Conversation, seq: int, **fields: object) -> Message:
+    defaults: dict[str, object] = {
+        "direction": Direction.IN,
+        "author_type": AuthorType.CONTACT,
+        "kind": Kind.REPLY,
+        "body_text": TRICKY,
+        "body_html": f"<p>{TRICKY}</p>",
+        "external_id": f"x-{seq}",
+        "status": DeliveryStatus.RECEIVED,
+        "created_at": clock.now().replace(microsecond=654321) - timedelta(minutes=seq),
+    }
+    return Message(conversation=conversation, seq=seq, **{**defaults, **fields})
+
+
+def test_inserted_rows_get_their_ids_in_order_and_every_value_round_trips(
+    conversation: Conversation, other_conversation: Conversation
+) -> None:
+    data = {"nested": {"list": [1, 2.5, None, "ä"]}, "flag": True, "text": TRICKY}
+    messages = [
+        _message(conversation, 101, event_data=data),
+        _message(other_conversation, 102, event_data=None, external_id=""),
+        _message(conversation, 103, author_label="Bot"),
+    ]
+    insert_rows(messages)
+    assert all(m.pk is not None and not m._state.adding for m in messages)
+    assert len({m.pk for m in messages}) == 3
+    for sent in messages:
+        stored = Message.objects.get(pk=sent.pk)
+        assert (stored.conversation_id, stored.seq, stored.external_id) == (
+            sent.conversation_id,
+            sent.seq,
+            sent.external_id,
+        )
+        assert (stored.body_text, stored.body_html) == (TRICKY, f"<p>{TRICKY}</p>")
+        assert stored.created_at == sent.created_at
+        assert stored.event_data == sent.event_data
+        assert stored.author_label == sent.author_label
+        assert stored.status_changed_at is None and stored.error == ""
+
+
+def test_insert_runs_the_fields_own_defaults_on_save(store: Store, owner: Agent) -> None:
+    before = clock.now()
+    rows = [
+        CannedResponse(store=store, shortcut=f"s{i}", title="T", body=TRICKY, created_by=owner)
+        for i in range(2)
+    ]
+    insert_rows(rows)
+    for row in CannedResponse.objects.filter(pk__in=[r.pk for r in rows]):
+        assert row.created_at >= before and row.updated_at >= before
+        assert row.body == TRICKY
+
+
+def test_a_failed_insert_leaves_no_row(conversation: Conversation) -> None:
+    taken = _message(conversation, 201)
+    insert_rows([taken])
+    again = [_message(conversation, 202), _message(conversation, 201, external_id="other")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(again)
+    assert not Message.objects.filter(seq=202, conversation=conversation).exists()
+    assert again[0].pk is None
+
+
+def test_insert_refuses_saved_and_mixed_objects(
+    conversation: Conversation, store: Store, db: None, django_assert_num_queries: object
+) -> None:
+    with pytest.raises(ValueError, match="unsaved"):
+        insert_rows([conversation])
+    with pytest.raises(ValueError, match="one model"):
+        insert_rows([_message(conversation, 301), store])
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        insert_rows([])
+
+
+def test_selected_rows_are_whole_instances_with_converted_values(
+    conversation: Conversation, other_conversation: Conversation
+) -> None:
+    data = {"k": [1, "ä", None]}
+    message = _message(conversation, 401, event_data=data)
+    insert_rows([message])
+    [loaded] = select_rows(Message, [message.pk])
+    assert isinstance(loaded, Message) and not loaded._state.adding
+    assert loaded.created_at == message.created_at and loaded.created_at.tzinfo is not None
+    assert loaded.event_data == data
+    assert loaded.body_text == TRICKY
+    ids = [other_conversation.pk, conversation.pk]
+    with transaction.atomic():
+        locked = select_rows(Conversation, ids, for_update=True)
+    assert [c.pk for c in locked] == sorted(ids)
+    assert locked[0].last_message_at == Conversation.objects.get(pk=locked[0].pk).last_message_at
+    assert select_rows(Conversation, [10**9]) == []
+    assert select_rows(Conversation, []) == []

@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+
+from django.db import connections, router
 
 from tiski.contacts.models import Contact, ContactIdentity, identity_label
+from tiski.core.rows import in_params, in_sql
+
+
+@cache
+def _fallbacks_sql(alias: str, count: int) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    contact_id, kind, value = quote("contact_id"), quote("kind"), quote("value")
+    return (
+        f"SELECT {contact_id}, {kind}, {value} "  # noqa: S608 (names come from the model)
+        f"FROM {quote(ContactIdentity._meta.db_table)} "
+        f"WHERE {in_sql(connection, contact_id, count)} "
+        f"ORDER BY {contact_id}, {kind}, {quote('created_at')}"
+    )
 
 
 def attach_display_fallbacks(contacts: Iterable[Contact]) -> None:
@@ -16,11 +33,14 @@ def attach_display_fallbacks(contacts: Iterable[Contact]) -> None:
     if not nameless:
         return
     fallback: dict[int, str] = {}
-    for contact_id, kind, value in (
-        ContactIdentity.objects.filter(contact_id__in=nameless)
-        .order_by("contact_id", "kind", "created_at")
-        .values_list("contact_id", "kind", "value")
-    ):
-        fallback.setdefault(contact_id, identity_label(kind, value))
+    connection = connections[router.db_for_read(ContactIdentity)]
+    # Plain SQL: the chat writer runs this for every batch, and compiling the ORM query
+    # cost more than running it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _fallbacks_sql(connection.alias, len(nameless)), in_params(connection, list(nameless))
+        )
+        for contact_id, kind, value in cursor.fetchall():
+            fallback.setdefault(contact_id, identity_label(kind, value))
     for contact_id, contact in nameless.items():
         contact.identity_fallback = fallback.get(contact_id, "")  # type: ignore[attr-defined]

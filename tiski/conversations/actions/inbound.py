@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils.translation import gettext as _
 
 from tiski.contacts.actions import IdentityInput, resolve_contact
+from tiski.contacts.models import Contact
 from tiski.contacts.queries import attach_display_fallbacks
 from tiski.conversations.actions import timeline
 from tiski.conversations.attachments import IncomingFile, check_files, save_attachments
@@ -37,7 +39,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.core.html import html_to_text, sanitize_html, text_to_html
-from tiski.core.rows import update_rows
+from tiski.core.rows import in_params, in_sql, insert_rows, select_rows, update_rows
 from tiski.stores.models import Store
 
 
@@ -177,12 +179,7 @@ def _find_duplicates(items: list[_Item]) -> None:
     # The same message may sit in another of the contact's conversations (a resolved one).
     # A narrow query first (planned in a fraction of the time of the joined one below);
     # the full rows only for the duplicates it finds, which are rare.
-    found = list(
-        Message.objects.filter(
-            conversation__contact_id__in=contact_ids,
-            external_id__in={item.inbound.external_id[:255] for item in keyed},
-        ).values_list("pk", flat=True)
-    )
+    found = _stored_ids(contact_ids, {item.inbound.external_id[:255] for item in keyed})
     stored = (
         {
             (m.conversation.contact_id, m.external_id): m
@@ -205,6 +202,31 @@ def _find_duplicates(items: list[_Item]) -> None:
             seen[key] = item
 
 
+@cache
+def _stored_ids_sql(alias: str, contacts: int, external_ids: int) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    message, conversation = quote(Message._meta.db_table), quote(Conversation._meta.db_table)
+    contact_id = in_sql(connection, f"c.{quote('contact_id')}", contacts)
+    external_id = in_sql(connection, f"m.{quote('external_id')}", external_ids)
+    return (
+        f"SELECT m.{quote('id')} FROM {message} m "  # noqa: S608 (names come from the models)
+        f"JOIN {conversation} c ON c.{quote('id')} = m.{quote('conversation_id')} "
+        f"WHERE {contact_id} AND {external_id}"
+    )
+
+
+def _stored_ids(contact_ids: set[int], external_ids: set[str]) -> list[int]:
+    """Ids of the contacts' messages with these external ids (plain SQL: this runs for
+    every batch of the chat writer, and compiling the ORM query cost more than running it)."""
+    connection = connections[router.db_for_read(Message)]
+    sql = _stored_ids_sql(connection.alias, len(contact_ids), len(external_ids))
+    params = [*in_params(connection, list(contact_ids)), *in_params(connection, list(external_ids))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 @transaction.atomic
 def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionError]:
     system = Actor.system()
@@ -221,15 +243,13 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
     stores = {item.inbound.store.pk: item.inbound.store for item in items}
     locked: dict[int, Conversation] = {}
     while wanted - set(locked):
-        for conversation in (
-            Conversation.objects.select_for_update(of=("self",))
-            .select_related("contact")
-            .filter(pk__in=wanted - set(locked))
-            .order_by("pk")
-        ):
+        batch = select_rows(Conversation, sorted(wanted - set(locked)), for_update=True)
+        contacts = {c.pk: c for c in select_rows(Contact, list({c.contact_id for c in batch}))}
+        for conversation in batch:
             # Every message brings its store: no need to load it once per conversation.
             if conversation.store_id in stores:
                 conversation.store = stores[conversation.store_id]
+            conversation.contact = contacts[conversation.contact_id]
             locked[conversation.pk] = conversation
             if conversation.merged_into_id:
                 wanted.add(conversation.merged_into_id)
@@ -282,7 +302,7 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
                 )
             )
 
-    Message.objects.bulk_create([item.message for item in fresh if item.message is not None])
+    insert_rows([item.message for item in fresh if item.message is not None])
     # The message events name their authors: nameless contacts by an identity.
     attach_display_fallbacks(item.target.contact for item in fresh if item.target is not None)
     for item in fresh:

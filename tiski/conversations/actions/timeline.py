@@ -25,6 +25,7 @@ from tiski.conversations.models import (
 from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.html import html_to_text
+from tiski.core.rows import insert_rows
 from tiski.events import publish
 from tiski.stores.models import Store
 
@@ -67,7 +68,8 @@ def record(conversation: Conversation, event: ConversationEventBase) -> None:
 
 def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None:
     """record() for many events: one insert for all of them, published in order."""
-    ConversationEvent.objects.bulk_create(
+    now = clock.now()
+    insert_rows(
         [
             ConversationEvent(
                 conversation=conversation,
@@ -75,6 +77,7 @@ def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None
                 type=event.type,
                 payload=event.payload(),
                 public=event.is_public,
+                created_at=now,
             )
             for conversation, event in pairs
         ]
