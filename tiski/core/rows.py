@@ -34,8 +34,9 @@ Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     """Save ``fields`` of every object in ``objs`` (all of one model), by primary key.
 
-    One parameterised ``UPDATE`` run with ``executemany``: compiled once, where
-    ``bulk_update`` builds a ``CASE WHEN pk=...`` branch per row and column.
+    One ``UPDATE`` built once per model and fields (from the JSON rows on PostgreSQL, run
+    with ``executemany`` on SQLite), where ``bulk_update`` builds a ``CASE WHEN pk=...``
+    branch per row and column.
     """
     if not objs:
         return
@@ -46,7 +47,13 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
         if connection.vendor == "postgresql":
             pk = model._meta.pk
             assert pk is not None
-            rows = [{str(pk.column): obj.pk, **_json_row(obj, concrete)} for obj in objs]
+            rows = [
+                {
+                    str(pk.column): obj.pk,
+                    **_json_row(concrete, [getattr(obj, f.attname) for f in concrete]),
+                }
+                for obj in objs
+            ]
             cursor.execute(_update_sql(connection.alias, model, tuple(fields)), [_dumps(rows)])
         else:
             cursor.executemany(
@@ -80,20 +87,20 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
     sql = _insert_sql(
         connection.alias, model, 1 if connection.vendor == "postgresql" else len(objs)
     )
+    # pre_save gives auto_now_add and friends their value, as a save would.
+    values = [[field.pre_save(obj, True) for field in concrete] for obj in objs]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for obj in objs:
-                for field in concrete:
-                    field.pre_save(obj, True)  # auto_now_add and friends
-            cursor.execute(sql, [_dumps([_json_row(obj, concrete) for obj in objs])])
+            cursor.execute(sql, [_dumps([_json_row(concrete, row) for row in values])])
         else:
-            params: list[Any] = []
-            for obj in objs:
-                params.extend(
-                    field.get_db_prep_save(field.pre_save(obj, True), connection)
-                    for field in concrete
-                )
-            cursor.execute(sql, params)
+            cursor.execute(
+                sql,
+                [
+                    field.get_db_prep_save(value, connection)
+                    for row in values
+                    for field, value in zip(concrete, row, strict=True)
+                ],
+            )
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) != len(objs):  # pragma: no cover (the database broke its contract)
         raise RuntimeError("the database returned fewer ids than rows inserted")
@@ -103,10 +110,8 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-def select_rows(
-    model: type[M], pks: Sequence[Any], *, for_update: bool = False, order_by_pk: bool = True
-) -> list[M]:
-    """The rows of ``model`` with these primary keys, as model instances.
+def select_rows(model: type[M], pks: Sequence[Any], *, for_update: bool = False) -> list[M]:
+    """The rows of ``model`` with these primary keys, as model instances in key order.
 
     ``for_update`` locks them (on databases that lock rows) in primary key order, so two
     writers locking overlapping sets cannot deadlock.
@@ -119,7 +124,7 @@ def select_rows(
     columns = _readable(connection.alias, model)
     lock = for_update and connection.features.has_select_for_update
     count = 1 if connection.vendor == "postgresql" else len(pks)
-    sql = _select_sql(connection.alias, model, count, lock=lock, ordered=order_by_pk or lock)
+    sql = _select_sql(connection.alias, model, count, lock=lock)
     names = [field.attname for field, _expression, _converters in columns]
     rows: list[M] = []
     with connection.cursor() as cursor:
@@ -228,15 +233,14 @@ def _record_type(connection: BaseDatabaseWrapper, fields: Sequence[models.Field[
     return ", ".join(f"{quote(str(field.column))} {field.db_type(connection)}" for field in fields)
 
 
-def _json_row(obj: models.Model, fields: Sequence[models.Field[Any, Any]]) -> dict[str, Any]:
+def _json_row(fields: Sequence[models.Field[Any, Any]], values: Sequence[Any]) -> dict[str, Any]:
+    """One row for ``jsonb_to_recordset``: JSON fields as JSON, the rest as prepared."""
     row: dict[str, Any] = {}
-    for field in fields:
-        value = getattr(obj, field.attname)
-        if isinstance(field, models.JSONField):
-            if value is not None and field.encoder is not None:
-                value = json.loads(json.dumps(value, cls=field.encoder))
-        else:
+    for field, value in zip(fields, values, strict=True):
+        if not isinstance(field, models.JSONField):
             value = field.get_prep_value(value)
+        elif value is not None and field.encoder is not None:
+            value = json.loads(json.dumps(value, cls=field.encoder))
         row[str(field.column)] = value
     return row
 
@@ -272,9 +276,7 @@ def _readable(
 
 
 @cache
-def _select_sql(
-    alias: str, model: type[models.Model], count: int, *, lock: bool, ordered: bool
-) -> str:
+def _select_sql(alias: str, model: type[models.Model], count: int, *, lock: bool) -> str:
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = model._meta
@@ -286,10 +288,8 @@ def _select_sql(
     )
     sql = (
         f"SELECT {columns} FROM {table} "  # noqa: S608 (names come from the model)
-        f"WHERE {in_sql(connection, pk, count)}"
+        f"WHERE {in_sql(connection, pk, count)} ORDER BY {pk}"
     )
-    if ordered:
-        sql += f" ORDER BY {pk}"
     if lock:
         sql += " FOR UPDATE"
     return sql

@@ -68,7 +68,6 @@ def record(conversation: Conversation, event: ConversationEventBase) -> None:
 
 def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None:
     """record() for many events: one insert for all of them, published in order."""
-    now = clock.now()
     insert_rows(
         [
             ConversationEvent(
@@ -77,7 +76,6 @@ def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None
                 type=event.type,
                 payload=event.payload(),
                 public=event.is_public,
-                created_at=now,
             )
             for conversation, event in pairs
         ]
