@@ -77,6 +77,7 @@ class Child:
     ) -> None:
         self.name = name
         self.log_path = log
+        self.gc_file: Path | None = None  # a server's garbage-collector times (gcprobe)
         self.log = log.open("ab")
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.process = subprocess.Popen(
@@ -167,6 +168,16 @@ def healthy(port: int) -> bool:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def gc_seconds(path: Path | None) -> float:
+    """Seconds the server spent in garbage collection so far (bench/gcprobe writes them)."""
+    if path is None:
+        return 0.0
+    try:
+        return float(sum(json.loads(path.read_text())["seconds"]))
+    except (OSError, ValueError, KeyError):
+        return 0.0  # not written yet: no collection timed
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system time of a process, all its threads."""
     try:
@@ -214,11 +225,13 @@ def machine_cpu() -> tuple[int, int]:
 class Meter:
     """CPU of the server, of PostgreSQL's backends of our database and of the machine."""
 
-    def __init__(self, server_pid: int, postgres: Postgres | None) -> None:
-        self.pid = server_pid
+    def __init__(self, server: Child, postgres: Postgres | None) -> None:
+        self.pid = server.process.pid
+        self.gc_file = server.gc_file
         self.postgres = postgres
         self.started = time.monotonic()
-        self.server = cpu_seconds(server_pid)
+        self.server = cpu_seconds(self.pid)
+        self.gc = gc_seconds(self.gc_file)
         self.machine = machine_cpu()
         self.backends = postgres.backends() if postgres else []
         self.pg_cpu = sum(cpu_seconds(p) for p in self.backends)
@@ -232,6 +245,7 @@ class Meter:
             "server_cpu": (cpu_seconds(self.pid) - self.server) / wall * 100,
             "machine_cpu": (busy - self.machine[0]) / max(1, total - self.machine[1]) * 100,
             "server_rss": rss_bytes(self.pid) / 2**20,
+            "gc_cpu": (gc_seconds(self.gc_file) - self.gc) / wall * 100,
         }
         if self.postgres is not None:
             result["postgres_cpu"] = (
@@ -417,7 +431,16 @@ class Run:
         else:
             argv = [str(BIN / "tiski"), "run", "--no-worker", "--host", "127.0.0.1"]
             argv += ["--port", str(port)]
-        server = Child(f"{target.name} server", argv, target.env, self.path(f"{target.name}.log"))
+        # Only the server times its garbage collector (bench/gcprobe): the gc column.
+        env = {
+            **target.env,
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(BENCH / "gcprobe"), target.env.get("PYTHONPATH", "")) if p
+            ),
+            "TISKI_BENCH_GC_FILE": str(self.path(f"{target.name}-gc.json")),
+        }
+        server = Child(f"{target.name} server", argv, env, self.path(f"{target.name}.log"))
+        server.gc_file = Path(env["TISKI_BENCH_GC_FILE"])
         deadline = time.monotonic() + 60
         while not healthy(port):
             if server.process.poll() is not None:
@@ -539,7 +562,7 @@ def measure_idle(run: Run, target: Target, asked: int) -> IdleResult:
         say(f"  {target.name}: {held:,} idle sockets open in {connect_seconds:.1f} s")
         time.sleep(5)
         rss_held = rss_bytes(server.pid)
-        meter = Meter(server.pid, None)
+        meter = Meter(server, None)
         time.sleep(args.idle_hold)
         hold = meter.read()
         still_open = 0
@@ -691,7 +714,7 @@ class Session:
             raise
 
     def step(self, label: str, rate: float, seconds: float, drain: float) -> Step:
-        meter = Meter(self.server.pid, self.target.postgres)
+        meter = Meter(self.server, self.target.postgres)
         t0 = time.monotonic() + 1.0
         for worker in self.workers:
             worker.send(
@@ -1246,7 +1269,8 @@ def report_latency(args: argparse.Namespace, steps: list[Step]) -> bool:
     say(
         f"{'target':<9} {'sent':>6} {'acked':>6} {'deliv.':>6} | {'ack p50':>7} {'p95':>6} "
         f"{'p99':>6} {'max':>7} | {'deliv p50':>9} {'p95':>6} {'p99':>6} {'max':>7} "
-        f"{'p99/base':>8} {'target':>6} {'met':>3} | {'server':>6} {'pg':>5} {'load':>5} "
+        f"{'p99/base':>8} {'target':>6} {'met':>3} | {'server':>6} {'gc':>4} {'pg':>5} "
+        f"{'load':>5} "
         f"{'machine':>7} {'lag p99':>7}"
     )
     missed = False
@@ -1269,7 +1293,7 @@ def report_latency(args: argparse.Namespace, steps: list[Step]) -> bool:
             f"{fmt(s.q('delivery', 95)):>6} {fmt(s.q('delivery', 99)):>6} "
             f"{fmt(s.q('delivery', 100)):>7} {ratio:>8} "
             f"{'<' + format(LATENCY_TARGET_MS, '.0f') if s.target != 'relay' else '-':>6} "
-            f"{met:>3} | {s.meter['server_cpu']:>5.0f}% "
+            f"{met:>3} | {s.meter['server_cpu']:>5.0f}% {s.meter['gc_cpu']:>3.0f}% "
             f"{'-' if pg is None else format(pg, '.0f') + '%':>5} {s.loadgen_cpu:>4.0f}% "
             f"{s.meter['machine_cpu']:>6.0f}% {percentile(s.lag_ms, 99):>7.1f}"
         )
@@ -1295,7 +1319,8 @@ def report_throughput(
     say(
         f"{'target':<9} {'offered/s':>9} {'sent':>7} {'acked':>7} {'deliv.':>7} "
         f"{'deliv/s':>8} {'ack p50':>7} {'ack p99':>8} {'del p50':>7} {'del p99':>8} "
-        f"{'server':>6} {'pg':>5} {'load':>5} {'machine':>7} {'msgs/commit':>11} {'holds':>5}"
+        f"{'server':>6} {'gc':>4} {'pg':>5} {'load':>5} {'machine':>7} {'msgs/commit':>11} "
+        f"{'holds':>5}"
     )
     for ladder in ladders:
         for s in ladder.steps:
@@ -1306,7 +1331,7 @@ def report_throughput(
                 f"{s.target:<9} {s.rate:>9,.0f} {s.sent:>7,} {s.acked:>7,} {s.delivered:>7,} "
                 f"{s.achieved:>8,.0f} {fmt(s.q('ack', 50)):>7} {fmt(s.q('ack', 99)):>8} "
                 f"{fmt(s.q('delivery', 50)):>7} {fmt(s.q('delivery', 99)):>8} "
-                f"{s.meter['server_cpu']:>5.0f}% "
+                f"{s.meter['server_cpu']:>5.0f}% {s.meter['gc_cpu']:>3.0f}% "
                 f"{'-' if pg is None else format(pg, '.0f') + '%':>5} {s.loadgen_cpu:>4.0f}% "
                 f"{s.meter['machine_cpu']:>6.0f}% {per_commit:>11} "
                 f"{'yes' if s.holds(args.bound_ms) else 'NO':>5}"

@@ -14,6 +14,7 @@ from typing import Any
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiski.settings")
 
 from channels.routing import ProtocolTypeRouter, URLRouter
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
@@ -45,6 +46,7 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
             # spikes on pages that allocate a lot (a long conversation's timeline).
             gc.collect()
             gc.freeze()
+            gc.set_threshold(*settings.GC_THRESHOLD)
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await close_writer()

@@ -34,6 +34,24 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_gc_threshold(name: str, *, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Three non-negative integers, as ``gc.set_threshold`` takes them: ``50000,20,10``."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ImproperlyConfigured(
+            f"{name} must be three whole numbers separated by commas, such as "
+            f"{','.join(map(str, default))}; not {raw!r}"
+        )
+    first, second, third = (int(part) for part in parts)
+    if first == 0:
+        # gc.set_threshold(0, ...) turns collection off altogether: cycles would leak.
+        raise ImproperlyConfigured(f"{name}: the first threshold must be above 0, not {raw!r}")
+    return first, second, third
+
+
 @dataclass(frozen=True)
 class EmailSettings:
     backend: str

@@ -17,7 +17,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from tiski.config import email_settings_from_url, env_bool, env_list
+from tiski.config import email_settings_from_url, env_bool, env_gc_threshold, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("TISKI_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -180,6 +180,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Per-message deflate on websockets. Chat frames are a few hundred bytes: compressing
 # them saves little and costs CPU and a compressor per connection (see docs/chat.md).
 WS_PER_MESSAGE_DEFLATE = env_bool("TISKI_WS_DEFLATE", default=False)
+# The garbage collector's thresholds in the server process (gc.set_threshold). Python's
+# default (700, 10, 10) runs a young collection for every 700 objects the process grows
+# by; with a few thousand sockets each busy second promotes in-flight messages into the
+# oldest generation and triggers full passes over every connection's objects (about 0.5 s
+# each at 4,000 sockets). Objects freed by reference counting never count, so a larger
+# first threshold only delays the collection of reference cycles. See docs/operations.md.
+GC_THRESHOLD = env_gc_threshold("TISKI_GC_THRESHOLD", default=(50_000, 20, 10))
 # Messages a chat visitor may send: a burst, then this many a second (a person typing).
 CHAT_MESSAGE_BURST = int(os.environ.get("TISKI_CHAT_MESSAGE_BURST", "10"))
 CHAT_MESSAGE_RATE = float(os.environ.get("TISKI_CHAT_MESSAGE_RATE", "1"))

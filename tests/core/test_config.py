@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tiski.config import email_settings_from_url, env_bool, env_list
+from tiski.config import email_settings_from_url, env_bool, env_gc_threshold, env_list
 
 
 def test_email_urls() -> None:
@@ -38,3 +38,16 @@ def test_env_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_LIST", " a.example , ,b.example")
     assert env_list("X_LIST", default=[]) == ["a.example", "b.example"]
     assert env_list("X_MISSING", default=["d"]) == ["d"]
+
+
+@pytest.mark.parametrize("raw", ["50000,20", "a,b,c", "50000,-1,10", "0,10,10", "1.5,2,3"])
+def test_bad_gc_thresholds_are_refused(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("X_GC", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_GC"):
+        env_gc_threshold("X_GC", default=(50_000, 20, 10))
+
+
+def test_gc_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_gc_threshold("X_GC_MISSING", default=(9, 8, 7)) == (9, 8, 7)
+    monkeypatch.setenv("X_GC", " 20000, 5 ,0 ")
+    assert env_gc_threshold("X_GC", default=(9, 8, 7)) == (20_000, 5, 0)
