@@ -152,22 +152,38 @@ class _Fanout:
             event = await self.queue.get()
             if layer is None:
                 continue
-            if isinstance(event, tuple):  # a plain message for one group
-                group, raw = event
+            await self._send(layer, event)
+            # Everything queued meanwhile goes out in this same turn of the loop: a
+            # writer's batch publishes an event per message, and taking one per turn
+            # (what awaiting the queue does) capped delivery below the commit rate.
+            while not self.queue.empty():
+                await self._send(layer, self.queue.get_nowait())
+
+    async def _send(self, layer: Any, event: Event | tuple[str, dict[str, Any]]) -> None:
+        if isinstance(event, tuple):  # a plain message for one group
+            group, raw = event
+            try:
+                await layer.group_send(group, raw)
+            except Exception:
+                logger.exception("could not send %s to %s", raw.get("type"), group)
+            return
+        message = {"type": "tiski.event", "event": event.payload()}
+        if getattr(layer, "sends_at_once", False):
+            for group in event.groups():
                 try:
-                    await layer.group_send(group, raw)
+                    await layer.group_send(group, message)
                 except Exception:
-                    logger.exception("could not send %s to %s", raw.get("type"), group)
-                continue
-            message = {"type": "tiski.event", "event": event.payload()}
-            # An event's groups at once; the next event only after: per-group order holds.
-            results = await asyncio.gather(
-                *(layer.group_send(group, message) for group in event.groups()),
-                return_exceptions=True,
-            )
-            for result in results:
-                if isinstance(result, Exception):
-                    logger.error("could not fan out %s: %r", event.type, result)
+                    logger.exception("could not fan out %s to %s", event.type, group)
+            return
+        # Over the network, an event's groups concurrently; the next event only after,
+        # so per-group order holds.
+        results = await asyncio.gather(
+            *(layer.group_send(group, message) for group in event.groups()),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, Exception):
+                logger.error("could not fan out %s: %r", event.type, result)
 
 
 def publish(event: Event) -> None:

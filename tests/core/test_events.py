@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import dataclasses
+from typing import Any, ClassVar
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -8,7 +10,18 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from tests.conftest import inbound
-from tiski.events import capture_events, conversation_group, store_group, subscribe, widget_group
+from tiski import events
+from tiski.core.actors import Actor
+from tiski.core.layers import LocalChannelLayer
+from tiski.events import (
+    Event,
+    bind_server_loop,
+    capture_events,
+    conversation_group,
+    store_group,
+    subscribe,
+    widget_group,
+)
 from tiski.stores.models import Store
 
 
@@ -71,3 +84,36 @@ def test_groups_per_audience() -> None:
     reply = MessageCreated(kind="reply", **base)  # type: ignore[arg-type]
     assert note.groups() == [store_group(1), conversation_group(7)]
     assert reply.groups() == [store_group(1), conversation_group(7), widget_group(7)]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Noted(Event):
+    type: ClassVar[str] = "test.noted"
+    n: int
+
+
+async def test_the_fanout_sends_all_queued_events_in_one_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layer = LocalChannelLayer(capacity=1000)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
+    channel = await layer.new_channel()
+    await layer.group_add(store_group(7), channel)
+    bind_server_loop(asyncio.get_running_loop())
+    fanout = events._fanout
+    assert fanout is not None
+    try:
+        await asyncio.sleep(0)  # the fan-out task starts and waits for work
+        for n in range(50):
+            fanout.put(Noted(store_id=7, actor=Actor.system(), n=n))
+        # A writer's batch publishes an event per message: one turn to wake, one to send
+        # them all, not a turn (or two) per event.
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        got = []
+        while (message := layer.receive_nowait(channel)) is not None:
+            got.append(message["event"]["n"])
+        assert got == list(range(50))
+    finally:
+        fanout.task.cancel()
+        bind_server_loop(None)

