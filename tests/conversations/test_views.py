@@ -132,6 +132,23 @@ def test_the_conversation_page_shows_timeline_and_contact(
     assert fragment.content.decode().lstrip().startswith('<main id="conversation"')
 
 
+@pytest.mark.parametrize(
+    ("channel", "subject", "title"),
+    [
+        (Channel.CHAT, "", "Matti Meikäläinen"),
+        (Channel.EMAIL, "", "(no subject)"),
+        (Channel.CHAT, "Palautus", "Palautus"),
+    ],
+)
+def test_the_conversation_title(
+    store: Store, owner_client: Client, channel: str, subject: str, title: str
+) -> None:
+    conversation = inbound(store, channel=channel, subject=subject).conversation
+    html = owner_client.get(f"/conversations/{conversation.pk}/").content.decode()
+    assert f'<h2 id="conversation-title">{title}</h2>' in html
+    assert f"<title>{title} · " in html
+
+
 def test_reply_and_note_with_htmx(
     conversation: Conversation, owner: Agent, owner_client: Client
 ) -> None:

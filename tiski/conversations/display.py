@@ -90,6 +90,16 @@ def when(value: datetime | None) -> str:
     return _short_datetime(local, translation.get_language() or "", str(local.tzinfo))
 
 
+def conversation_title(conversation: Any) -> str:
+    """The conversation's heading: its subject; a chat or a message without one is named
+    after the customer (an email without a subject says so, as mail clients do)."""
+    if conversation.subject:
+        return str(conversation.subject)
+    if conversation.channel == Channel.EMAIL:
+        return _("(no subject)")
+    return str(conversation.contact.display_name or conversation.reference)
+
+
 def capped(value: int | None) -> str:
     if not value:
         return ""

@@ -20,6 +20,7 @@ for _name in (
     "priority_label",
     "channel_label",
     "delivery_label",
+    "conversation_title",
 ):
     register.filter(_name, getattr(display, _name))
 
