@@ -153,11 +153,6 @@ class _Fanout:
             if layer is None:
                 continue
             await self._send(layer, event)
-            # Everything queued meanwhile goes out in this same turn of the loop: a
-            # writer's batch publishes an event per message, and taking one per turn
-            # (what awaiting the queue does) capped delivery below the commit rate.
-            while not self.queue.empty():
-                await self._send(layer, self.queue.get_nowait())
 
     async def _send(self, layer: Any, event: Event | tuple[str, dict[str, Any]]) -> None:
         if isinstance(event, tuple):  # a plain message for one group
@@ -168,6 +163,10 @@ class _Fanout:
                 logger.exception("could not send %s to %s", raw.get("type"), group)
             return
         message = {"type": "tiski.event", "event": event.payload()}
+        # A writer's batch publishes an event per message. On the in-memory layer nothing
+        # here suspends, so the whole queue goes out in one turn of the loop; a task per
+        # group and a gather per event took a turn per event, which capped delivery to
+        # the agents below the commit rate.
         if getattr(layer, "sends_at_once", False):
             for group in event.groups():
                 try:
