@@ -149,6 +149,22 @@ def test_the_conversation_title(
     assert f"<title>{title} · " in html
 
 
+def test_a_list_row_without_a_subject_does_not_repeat_the_reference(
+    store: Store, owner_client: Client
+) -> None:
+    chat = inbound(store, channel=Channel.CHAT, subject="").conversation
+    mail = inbound(store, email="liisa@example.fi", subject="").conversation
+    page = owner_client.get(f"/inbox/store/{store.slug}/").content.decode()
+
+    def row(pk: int) -> str:
+        start = page.index(f'id="conv-row-{pk}"')
+        return page[start : page.index("</li>", start)]
+
+    assert "row-subject" not in row(chat.pk)  # the preview carries the chat
+    assert row(chat.pk).count(chat.reference) == 1
+    assert '<span class="row-subject">(no subject)</span>' in row(mail.pk)
+
+
 def test_reply_and_note_with_htmx(
     conversation: Conversation, owner: Agent, owner_client: Client
 ) -> None:
