@@ -35,7 +35,8 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
 
 
 def env_gc_threshold(name: str, *, default: tuple[int, int, int]) -> tuple[int, int, int]:
-    """Three non-negative integers, as ``gc.set_threshold`` takes them: ``50000,20,10``."""
+    """Three whole numbers, as ``gc.set_threshold`` takes them (``50000,20,10``); the first
+    above 0, since 0 turns the collector off."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default

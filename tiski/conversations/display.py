@@ -22,7 +22,14 @@ from django.utils.translation import ngettext
 from tiski.contacts.identities import format_phone
 from tiski.conversations.attachments import INLINE_IMAGE_TYPES
 from tiski.conversations.entries import TimelineEntry
-from tiski.conversations.models import Channel, DeliveryStatus, Message, Priority, Status
+from tiski.conversations.models import (
+    Channel,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    Priority,
+    Status,
+)
 from tiski.conversations.queries import COUNT_CAP
 
 
@@ -90,14 +97,17 @@ def when(value: datetime | None) -> str:
     return _short_datetime(local, translation.get_language() or "", str(local.tzinfo))
 
 
-def conversation_title(conversation: Any) -> str:
-    """The conversation's heading: its subject; a chat or a message without one is named
-    after the customer (an email without a subject says so, as mail clients do)."""
+def subject_line(conversation: Conversation) -> str:
+    """The subject; an email without one says so, as mail clients do; a chat or another
+    message without one has none (its first words are the preview)."""
     if conversation.subject:
-        return str(conversation.subject)
-    if conversation.channel == Channel.EMAIL:
-        return _("(no subject)")
-    return str(conversation.contact.display_name or conversation.reference)
+        return conversation.subject
+    return _("(no subject)") if conversation.channel == Channel.EMAIL else ""
+
+
+def conversation_title(conversation: Conversation) -> str:
+    """The conversation's heading: its subject line, else the customer's name."""
+    return subject_line(conversation) or conversation.contact.display_name or conversation.reference
 
 
 def capped(value: int | None) -> str:

@@ -63,6 +63,17 @@ class _Mailbox:
         self.messages.append((expires, message))
         self.wake()
 
+    def take(self) -> dict[str, Any] | None:
+        """The oldest message that has not expired, or None."""
+        now = time.time()
+        while self.messages:
+            expires, message = self.messages.popleft()
+            if expires >= now:
+                return message
+            # Waited longer than the expiry: the receiver was away; dropped, as every
+            # channel layer does.
+        return None
+
     def wake(self) -> None:
         while self.waiters:
             waiter = self.waiters.popleft()
@@ -121,12 +132,9 @@ class LocalChannelLayer(BaseChannelLayer):
         box = self._mailbox(channel)
         try:
             while True:
-                while box.messages:
-                    expires, message = box.messages.popleft()
-                    if expires >= time.time():
-                        return message
-                    # Waited longer than the expiry: the receiver was away; drop it as
-                    # every channel layer does.
+                message = box.take()
+                if message is not None:
+                    return message
                 waiter = asyncio.get_running_loop().create_future()
                 box.waiters.append(waiter)
                 try:
@@ -154,14 +162,10 @@ class LocalChannelLayer(BaseChannelLayer):
         box = self.channels.get(channel)
         if box is None:
             return None
-        now = time.time()
-        while box.messages:
-            expires, message = box.messages.popleft()
-            if expires >= now:
-                return message
-        if not box.waiters:
+        message = box.take()
+        if message is None and not box.waiters:
             del self.channels[channel]
-        return None
+        return message
 
     # --- groups -------------------------------------------------------------------------
 

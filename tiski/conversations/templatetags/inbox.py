@@ -21,6 +21,7 @@ for _name in (
     "channel_label",
     "delivery_label",
     "conversation_title",
+    "subject_line",
 ):
     register.filter(_name, getattr(display, _name))
 
