@@ -2,7 +2,7 @@
 PY := python3
 VENV_BIN := .venv/bin
 
-.PHONY: start test check ci messages bench bench-inbox bench-chat bench-data clean
+.PHONY: start test check ci messages bench bench-inbox bench-chat bench-mail bench-data clean
 
 start:            ## migrate, seed the demo shops, run the desk
 	$(PY) dev.py start
@@ -22,7 +22,7 @@ messages:         ## extract UI strings and compile the catalogues (needs GNU ge
 	cd tiski && ../$(VENV_BIN)/tiski compilemessages
 	$(VENV_BIN)/python -m tiski.i18n_check
 
-bench: bench-inbox bench-chat ## every benchmark
+bench: bench-inbox bench-chat bench-mail ## every benchmark
 
 bench-data:       ## generate the 1M-conversation data set in PostgreSQL (once)
 	$(PY) dev.py env >/dev/null
@@ -35,6 +35,10 @@ bench-inbox:      ## inbox list and conversation page latency on PostgreSQL
 bench-chat:       ## chat: idle connections, delivery latency, throughput vs a bare relay
 	$(PY) dev.py env >/dev/null
 	$(VENV_BIN)/python bench/chat.py
+
+bench-mail:       ## email ingest rate on SQLite and PostgreSQL, beside django-helpdesk
+	$(PY) dev.py env >/dev/null
+	$(VENV_BIN)/python bench/mail.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

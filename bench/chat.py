@@ -261,14 +261,14 @@ class Meter:
 class Postgres:
     """Our own database: created fresh for the run, dropped after."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "tiski_bench_chat") -> None:
         parts = urlsplit(url)
         self.url = url
         self.name = parts.path.lstrip("/")
-        if self.name in RESERVED_DATABASES or not self.name.startswith("tiski_bench_chat"):
+        if self.name in RESERVED_DATABASES or not self.name.startswith(prefix):
             sys.exit(
                 f"Refusing the database {self.name!r}: this benchmark drops its database at "
-                "the end, so its name must start with tiski_bench_chat."
+                f"the end, so its name must start with {prefix}."
             )
         self.admin = urlunsplit(parts._replace(path="/postgres"))
 

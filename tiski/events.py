@@ -29,6 +29,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from tiski.core.actors import Actor
+from tiski.core.layers import LocalChannelLayer
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +208,12 @@ def _send_to_groups(event: Event) -> None:
         return
     layer = get_channel_layer()
     if layer is None:
+        return
+    if isinstance(layer, LocalChannelLayer) and not any(
+        layer.groups.get(group) for group in event.groups()
+    ):
+        # Nobody in this process listens (a command, the worker without sockets):
+        # skip the event loop async_to_sync would start for nothing.
         return
     message = {"type": "tiski.event", "event": event.payload()}
 

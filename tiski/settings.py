@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tiski.contacts",
     "tiski.conversations",
     "tiski.chat",
+    "tiski.mail",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,13 @@ MAX_MESSAGE_CHARS = 50_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- email ----------------------------------------------------------------------------
+
+# The inbound SMTP (or LMTP) listener of `tiski run`: off unless a port is given.
+SMTP_PORT = int(os.environ.get("TISKI_SMTP_PORT", "0"))
+SMTP_HOST = os.environ.get("TISKI_SMTP_HOST", "127.0.0.1")
+SMTP_LMTP = os.environ.get("TISKI_SMTP_LMTP", "") == "1"
+# Larger mails are refused at the door (552), before anything is stored.
+MAX_MAIL_BYTES = int(os.environ.get("TISKI_MAX_MAIL_BYTES", str(50 * 1024 * 1024)))
 
 _email = email_settings_from_url(os.environ.get("EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email.backend

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from typing import Any
 
@@ -18,6 +19,7 @@ from tiski.conversations.tasks import MAX_ATTEMPTS, deliver_message
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.core.worker import run_pending_tasks
+from tiski.mail.tokens import reply_address
 from tiski.stores.models import Store
 
 
@@ -70,8 +72,15 @@ def test_email_delivery_threads_and_records_the_message_id(
     assert run_pending_tasks() == 1
     message.refresh_from_db()
     assert message.status == DeliveryStatus.SENT
-    assert message.external_id == f"<tiski.{conversation.pk}.{message.pk}@revontuli.example>"
+    assert re.fullmatch(
+        rf"<tiski\.{conversation.pk}\.{message.pk}\.[0-9a-f]{{12}}@revontuli\.example>",
+        message.external_id,
+    )
     sent = mail.outbox[0]
+    assert sent.extra_headers["Message-ID"] == message.external_id
+    assert sent.extra_headers["Reply-To"] == reply_address(
+        "support@revontuli.example", conversation.store_id, conversation.pk
+    )
     assert sent.to == ["matti@example.fi"]
     assert sent.subject == "Re: Tilaus 10234 [#RVT-1]"
     assert sent.extra_headers["In-Reply-To"] == "<c2@example.fi>"

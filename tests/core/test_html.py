@@ -81,3 +81,11 @@ def test_text_to_html_links_carry_the_safe_rel() -> None:
         '<p>Katso <a href="https://posti.example/a" rel="noopener noreferrer nofollow">'
         'https://posti.example/a</a>"onmouseover="x and "quoted"</p>'
     )
+
+
+def test_an_email_quote_may_fold_but_not_run_anything() -> None:
+    cleaned = sanitize_html(
+        '<details open ontoggle="alert(1)"><summary onclick="x()">•••</summary>'
+        "<p>vanha</p></details>"
+    )
+    assert cleaned == "<details><summary>•••</summary><p>vanha</p></details>"

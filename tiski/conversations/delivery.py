@@ -7,6 +7,7 @@ one inbound adapter calling ``receive_message``; the inbox does not change.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formataddr
@@ -17,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tiski.conversations.models import Channel, DeliveryStatus, Direction, Message
+from tiski.mail.tokens import reply_address
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ def _by_email(message: Message, recipient: str = "") -> DeliveryOutcome:
         )
     sender_address = store.support_email or settings.DEFAULT_FROM_EMAIL
     sender_name = message.author_agent.name if message.author_agent else store.name
-    message_id = f"<tiski.{conversation.pk}.{message.pk}@{_email_domain(sender_address)}>"
+    # The random part keeps the id unguessable: a mail naming it in In-Reply-To joins
+    # the conversation (tiski.mail.threads), so it must come from someone who saw ours.
+    message_id = (
+        f"<tiski.{conversation.pk}.{message.pk}.{secrets.token_hex(6)}"
+        f"@{_email_domain(sender_address)}>"
+    )
     earlier = list(
         Message.objects.filter(conversation=conversation, seq__lt=message.seq)
         .exclude(external_id="")
@@ -99,7 +106,12 @@ def _by_email(message: Message, recipient: str = "") -> DeliveryOutcome:
         subject = conversation.subject or _("Your message to %(store)s") % {"store": store.name}
     if not subject.lower().startswith(("re:", "vs:", "sv:", "odp:")):
         subject = f"Re: {subject}"
-    headers = {"Message-ID": message_id}
+    headers = {
+        "Message-ID": message_id,
+        # Answers come back to an address that names the conversation, whatever the
+        # customer's client does to the subject and the headers.
+        "Reply-To": reply_address(sender_address, store.pk, conversation.pk),
+    }
     if references:
         headers["References"] = " ".join(references[-20:])
     if last_inbound:

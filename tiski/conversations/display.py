@@ -7,6 +7,7 @@ render_timeline, which renders the conversation page's hottest loop in Python.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -23,6 +24,7 @@ from tiski.contacts.identities import format_phone
 from tiski.conversations.attachments import INLINE_IMAGE_TYPES
 from tiski.conversations.entries import TimelineEntry
 from tiski.conversations.models import (
+    Attachment,
     Channel,
     Conversation,
     DeliveryStatus,
@@ -202,6 +204,24 @@ def _attachment_links(entry: TimelineEntry) -> str:
     return f'<ul class="attachments" role="list">{"".join(items)}</ul>'
 
 
+_CID_SOURCE = re.compile(r'src="cid:([^"]{1,255})"')
+
+
+def _inline_images(body_html: str, attachments: list[Attachment]) -> str:
+    """Point an email's ``cid:`` images at their stored attachment."""
+    by_cid = {a.content_id: a for a in attachments if a.content_id}
+    if not by_cid or "cid:" not in body_html:
+        return body_html
+
+    def link(match: re.Match[str]) -> str:
+        found = by_cid.get(html.unescape(match.group(1)))
+        if found is None or found.content_type not in INLINE_IMAGE_TYPES:
+            return match.group(0)
+        return f'src="{_e(reverse("attachment", args=[found.token, found.filename]))}"'
+
+    return _CID_SOURCE.sub(link, body_html)
+
+
 def render_timeline(entries: list[TimelineEntry]) -> SafeString:
     """The conversation's timeline as HTML.
 
@@ -239,7 +259,8 @@ def render_timeline(entries: list[TimelineEntry]) -> SafeString:
             f"<strong>{_e(entry.author)}</strong>{note_badge if entry.is_note else ''} "
             f"{stamp}{delivery}</header>"
             # Sanitised with nh3 on the way in (tiski.core.html.sanitize_html).
-            f'<div class="msg-body">{entry.body_html}</div>{extra}</article>'
+            f'<div class="msg-body">{_inline_images(entry.body_html, entry.attachment_list)}'
+            f"</div>{extra}</article>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
 

@@ -251,6 +251,10 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="message_conv_created"),
+            # A mail's In-Reply-To/References name a message, not its conversation.
+            models.Index(
+                fields=["external_id"], name="message_external_id", condition=~Q(external_id="")
+            ),
         ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")

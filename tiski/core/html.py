@@ -11,13 +11,14 @@ import re
 
 import nh3
 
-# Enough for the formatting real mail clients produce; no forms, scripts, styles or
-# embedded documents. SVG and MathML are absent on purpose: both carry script vectors.
+# Enough for the formatting real mail clients produce (details/summary fold an email's
+# quoted history); no forms, scripts, styles or embedded documents. SVG and MathML are
+# absent on purpose: both carry script vectors.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
-    "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"title", "lang", "dir"},

@@ -61,6 +61,11 @@ class InboundMessage:
     conversation: Conversation | None = None
     attachments: Sequence[IncomingFile] = field(default_factory=tuple)
     received_at: datetime | None = None
+    # Without a known thread: open a conversation of its own instead of joining the
+    # contact's latest open one (a new email is a new matter; a chat line is not).
+    new_thread: bool = False
+    # An automatic reply (out of office) is kept but does not reopen what the desk closed.
+    reopens: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,9 @@ def _thread(inbound: InboundMessage, system: Actor) -> tuple[Conversation, bool]
         language=inbound.language,
     ).contact
     existing = (
-        Conversation.objects.filter(
+        None
+        if inbound.new_thread
+        else Conversation.objects.filter(
             store=inbound.store, contact=contact, channel=inbound.channel, status__in=UNRESOLVED
         )
         .order_by("-last_message_at")
@@ -280,9 +287,17 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
             status=DeliveryStatus.RECEIVED,
             created_at=now,
         )
-        if conversation.waiting_since is None:
+        if conversation.waiting_since is None and (
+            inbound.reopens or conversation.status == Status.OPEN
+        ):
+            # Not for an automatic reply to a closed conversation: it is kept in the
+            # timeline, but nobody has to answer it.
             conversation.waiting_since = now
-        if conversation.status != Status.OPEN and conversation.pk not in reopened:
+        if (
+            conversation.status != Status.OPEN
+            and inbound.reopens
+            and conversation.pk not in reopened
+        ):
             # The customer wrote again: whatever the desk was waiting for has arrived.
             reopened[conversation.pk] = conversation.status
             conversation.status = Status.OPEN

@@ -46,6 +46,14 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker = BackgroundWorker()
             worker.start()
+        listener = None
+        if settings.SMTP_PORT:
+            from tiski.mail.smtp import MailListener
+
+            listener = MailListener(settings.SMTP_HOST, settings.SMTP_PORT, lmtp=settings.SMTP_LMTP)
+            listener.start()
+            kind = "LMTP" if settings.SMTP_LMTP else "SMTP"
+            self.stdout.write(f"{kind} listener on {settings.SMTP_HOST}:{listener.port}")
         config = uvicorn.Config(
             "tiski.asgi:application",
             host=options["host"],
@@ -59,5 +67,7 @@ class Command(BaseCommand):
         try:
             uvicorn.Server(config).run()
         finally:
+            if listener is not None:
+                listener.stop()
             if worker is not None:
                 worker.stop()

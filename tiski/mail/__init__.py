@@ -1,0 +1,1 @@
+"""Email: the raw-message store, parsing, threading and the inbound adapters."""

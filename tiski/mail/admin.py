@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tiski.mail.actions import retry_mail
+from tiski.mail.models import RawMail, RawMailStatus
+
+
+@admin.register(RawMail)
+class RawMailAdmin(admin.ModelAdmin[RawMail]):
+    """Every mail as it arrived: what became of it, and why one failed."""
+
+    list_display = ["received_at", "status", "store", "sender", "subject", "via", "attempts"]
+    list_filter = ["status", "via", "store"]
+    search_fields = ["sender", "subject", "message_id_header"]
+    readonly_fields = [
+        "store",
+        "via",
+        "size",
+        "sha256",
+        "message_id_header",
+        "sender",
+        "subject",
+        "status",
+        "error",
+        "attempts",
+        "conversation",
+        "message",
+        "received_at",
+        "processed_at",
+        "source_text",
+    ]
+    exclude = ["source"]
+    actions = ["process_again"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RawMail]:
+        return super().get_queryset(request).defer("source").select_related("store")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RawMail | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("source"))
+    def source_text(self, obj: RawMail) -> str:
+        # Shown as text (escaped by the admin): a look at the headers is what an admin
+        # needs to see why a mail failed.
+        return bytes(obj.source[:20_000]).decode("utf-8", "replace")
+
+    @admin.action(description=_("Process the selected failed mail again"))
+    def process_again(self, request: HttpRequest, queryset: QuerySet[RawMail]) -> None:
+        done = failed = 0
+        for raw in queryset.filter(status__in=[RawMailStatus.FAILED, RawMailStatus.NEW]):
+            result = retry_mail(RawMail.objects.get(pk=raw.pk))
+            if result.status == RawMailStatus.FAILED:
+                failed += 1
+            else:
+                done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(done)d mail processed, %(failed)d failed again.",
+                "%(done)d mails processed, %(failed)d failed again.",
+                done,
+            )
+            % {"done": done, "failed": failed},
+            messages.SUCCESS if not failed else messages.WARNING,
+        )

@@ -1,0 +1,141 @@
+"""``tiski mail``: import mail from files, and process failed mail again.
+
+    tiski mail ingest [--store SLUG] [--json] PATH...   files, mbox files or folders of files
+    tiski mail retry [--json] (--failed | ID...)         process stored mail again
+    tiski mail list [--status STATUS] [--limit N]        what came in, newest first
+
+With ``--json`` every mail is one line: {"path", "status", "conversation", "message",
+"from", "subject", "text", "error"}. The exit status is 1 when a mail failed (it is
+stored all the same, with its error, for ``retry``).
+"""
+
+from __future__ import annotations
+
+import json
+import mailbox
+from argparse import ArgumentParser
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tiski.core.errors import ActionError
+from tiski.mail.actions import Ingested, ingest_mail, retry_mail
+from tiski.mail.models import RawMail, RawMailStatus, Via
+from tiski.stores.models import Store
+
+
+def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
+    """(name, raw bytes) of every mail at ``path``: a file, an mbox, or a folder."""
+    if path.is_dir():
+        for child in sorted(p for p in path.iterdir() if p.is_file()):
+            yield from _sources(child)
+        return
+    data = path.read_bytes()
+    if (data.startswith(b"From ") and b"\nFrom " in data) or data.startswith(b"From - "):
+        box = mailbox.mbox(path, create=False)
+        try:
+            for index, key in enumerate(box.keys()):
+                yield f"{path}#{index + 1}", box.get_bytes(key)
+        finally:
+            box.close()
+        return
+    if data.startswith(b"From "):
+        # One message with an mbox "From " line in front: not a header, drop it.
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    yield str(path), data
+
+
+class Command(BaseCommand):
+    help = "Import mail from files, process failed mail again, list what came in."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        commands = parser.add_subparsers(dest="command", required=True)
+        ingest = commands.add_parser("ingest", help="Store and process raw RFC 5322 mail.")
+        ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        ingest.add_argument("--store", help="the store's slug (default: by recipient address)")
+        ingest.add_argument("--json", action="store_true", help="one JSON object per mail")
+        retry = commands.add_parser("retry", help="Process failed mail again.")
+        retry.add_argument("ids", nargs="*", type=int, metavar="ID")
+        retry.add_argument("--failed", action="store_true", help="every failed mail")
+        retry.add_argument("--json", action="store_true", help="one JSON object per mail")
+        listing = commands.add_parser("list", help="Stored mail, newest first.")
+        listing.add_argument("--status", choices=RawMailStatus.values)
+        listing.add_argument("--limit", type=int, default=50)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        failed = getattr(self, f"_{options['command']}")(options)
+        if failed:
+            raise CommandError(f"{failed} mail failed; see `tiski mail list --status failed`")
+
+    def _ingest(self, options: dict[str, Any]) -> int:
+        store = None
+        if options["store"]:
+            store = Store.objects.filter(slug=options["store"]).first()
+            if store is None:
+                raise CommandError(f"no store with the slug {options['store']!r}")
+        failed = 0
+        for path in options["paths"]:
+            if not path.exists():
+                self._report(options, str(path), None, error=f"no such file: {path}")
+                failed += 1
+                continue
+            for name, source in _sources(path):
+                result = ingest_mail(source, via=Via.FILE, store=store)
+                failed += result.status == RawMailStatus.FAILED
+                self._report(options, name, result)
+        return failed
+
+    def _retry(self, options: dict[str, Any]) -> int:
+        if options["failed"] == bool(options["ids"]):
+            raise CommandError("name the mail to retry by id, or give --failed")
+        raws = (
+            RawMail.objects.filter(status=RawMailStatus.FAILED).order_by("pk")
+            if options["failed"]
+            else RawMail.objects.filter(pk__in=options["ids"]).order_by("pk")
+        )
+        failed = 0
+        for raw in raws:
+            try:
+                result = retry_mail(raw)
+            except ActionError as exc:
+                self._report(options, f"#{raw.pk}", Ingested(raw), error=exc.message)
+                continue
+            failed += result.status == RawMailStatus.FAILED
+            self._report(options, f"#{raw.pk}", result)
+        return failed
+
+    def _list(self, options: dict[str, Any]) -> int:
+        raws = RawMail.objects.defer("source").select_related("store")
+        if options["status"]:
+            raws = raws.filter(status=options["status"])
+        for raw in raws[: options["limit"]]:
+            self.stdout.write(
+                f"#{raw.pk:<6} {raw.received_at:%Y-%m-%d %H:%M} {raw.status:<9} "
+                f"{raw.store.slug if raw.store else '-':<14} {raw.sender[:30]:<30} "
+                f"{raw.subject[:50]}"
+                + (f"\n        {raw.error.splitlines()[0][:100]}" if raw.error else "")
+            )
+        return 0
+
+    def _report(
+        self, options: dict[str, Any], path: str, result: Ingested | None, *, error: str = ""
+    ) -> None:
+        raw = result.raw if result else None
+        line = {
+            "path": path,
+            "status": raw.status if raw else RawMailStatus.FAILED.value,
+            "conversation": raw.conversation_id if raw else None,
+            "message": raw.message_id if raw else None,
+            "from": raw.sender if raw else "",
+            "subject": raw.subject if raw else "",
+            "text": result.text if result else "",
+            "error": error or (raw.error if raw else ""),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
+            return
+        where = f" -> conversation {line['conversation']}" if line["conversation"] else ""
+        problem = f": {line['error']}" if line["error"] else ""
+        self.stdout.write(f"{path}: {line['status']}{where}{problem}")
