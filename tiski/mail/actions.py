@@ -119,13 +119,14 @@ def process_raw_mail(raw: RawMail) -> Ingested:
     raw.error = error[:2000]
     raw.processed_at = clock.now()
     with transaction.atomic():
-        raw.save(
-            update_fields=[
-                *("store", "message_id_header", "sender", "subject"),
-                *("status", "error", "attempts", "processed_at"),
-            ]
-        )
+        raw.save(update_fields=_PROCESSED_FIELDS)
     return Ingested(raw)
+
+
+_PROCESSED_FIELDS = (
+    *("store", "message_id_header", "sender", "subject"),
+    *("status", "error", "attempts", "processed_at"),
+)
 
 
 def _finish(raw: RawMail, status: str, **fields: object) -> None:
@@ -134,7 +135,9 @@ def _finish(raw: RawMail, status: str, **fields: object) -> None:
     for name, value in fields.items():
         setattr(raw, name, value)
     raw.processed_at = clock.now()
-    raw.save()
+    # Everything but the source, which is written once (re-sending it cost more than
+    # the rest of the update).
+    raw.save(update_fields=[*_PROCESSED_FIELDS, *fields])
 
 
 def _process(raw: RawMail) -> Ingested:
