@@ -1,6 +1,6 @@
 """Real services the tests use, and whether a missing one skips or fails.
 
-``TISKI_REQUIRE_SERVICES`` (comma-separated: postgres, redis, chromium; or "all") turns
+``TISKI_REQUIRE_SERVICES`` (comma-separated: postgres, redis, chromium, dovecot; or "all") turns
 "skip with a reason" into a failure. CI sets it, so a machine without the service
 cannot pass by skipping.
 """
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-KNOWN = ("postgres", "redis", "chromium")
+KNOWN = ("postgres", "redis", "chromium", "dovecot")
 CHROMIUM = os.environ.get("TISKI_CHROMIUM", "/usr/bin/chromium")
 REDIS_URL = os.environ.get("TISKI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -56,3 +56,12 @@ def redis_available() -> bool:
 
 def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def dovecot_missing() -> str:
+    """Why a throwaway Dovecot can't run here ("" when it can)."""
+    if shutil.which("dovecot") is None and not os.path.exists("/usr/sbin/dovecot"):
+        return "dovecot is not installed (apt-get install dovecot-imapd)"
+    if os.geteuid() != 0:
+        return "a throwaway dovecot needs root (it switches to its own users)"
+    return ""

@@ -249,6 +249,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SMTP_PORT = int(os.environ.get("TISKI_SMTP_PORT", "0"))
 SMTP_HOST = os.environ.get("TISKI_SMTP_HOST", "127.0.0.1")
 SMTP_LMTP = os.environ.get("TISKI_SMTP_LMTP", "") == "1"
+# How often the task worker reads the stores' IMAP mailboxes.
+IMAP_POLL_SECONDS = float(os.environ.get("TISKI_IMAP_POLL_SECONDS", "60"))
 # Larger mails are refused at the door (552), before anything is stored.
 MAX_MAIL_BYTES = int(os.environ.get("TISKI_MAX_MAIL_BYTES", str(50 * 1024 * 1024)))
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,17 @@ def _prune_event_log() -> object:
     return prune_event_log()
 
 
+def _poll_mailboxes() -> object:
+    from tiski.mail.imap import poll_all
+
+    return poll_all()
+
+
 def default_jobs() -> list[Job]:
     return [
         Job("wake snoozed conversations", 15, _wake_snoozed),
         Job("prune the event log", 3600, _prune_event_log),
+        Job("read IMAP mailboxes", settings.IMAP_POLL_SECONDS, _poll_mailboxes),
     ]
 
 

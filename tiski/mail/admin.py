@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tiski.mail.actions import retry_mail
-from tiski.mail.models import RawMail, RawMailStatus
+from tiski.mail.models import Mailbox, RawMail, RawMailStatus
 
 
 @admin.register(RawMail)
@@ -71,3 +72,41 @@ class RawMailAdmin(admin.ModelAdmin[RawMail]):
             % {"done": done, "failed": failed},
             messages.SUCCESS if not failed else messages.WARNING,
         )
+
+
+class MailboxForm(forms.ModelForm[Mailbox]):
+    # Never sent back to the browser; left empty, the stored password stays.
+    password = forms.CharField(
+        label=_("password"), widget=forms.PasswordInput(render_value=False), required=False
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = [
+            "store",
+            "address",
+            "host",
+            "port",
+            "security",
+            "username",
+            "password",
+            "folder",
+            "processed_folder",
+            "enabled",
+        ]
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data.get("password") or "")
+        if not password and self.instance.pk:
+            return self.instance.password
+        if not password:
+            raise forms.ValidationError(_("Enter the mailbox's password."))
+        return password
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
+    form = MailboxForm
+    list_display = ["address", "store", "host", "enabled", "last_polled_at", "last_error"]
+    list_filter = ["enabled", "store"]
+    readonly_fields = ["uid_validity", "last_uid", "last_polled_at", "last_error"]

@@ -69,3 +69,51 @@ class RawMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender or '?'}: {self.subject or self.message_id_header or self.pk}"
+
+
+class Security(models.TextChoices):
+    SSL = "ssl", _("TLS (port 993)")
+    STARTTLS = "starttls", _("STARTTLS (port 143)")
+    NONE = "none", _("None (only on a trusted network)")
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox Tiski reads a store's mail from.
+
+    ``last_uid`` under ``uid_validity`` is how far it has been read: a mail's source is
+    committed together with its UID, so a mail is never fetched twice and never skipped.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="mailboxes")
+    address = models.EmailField(_("address"), help_text=_("The address whose mail this is."))
+    host = models.CharField(_("IMAP server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(
+        _("security"), max_length=10, choices=Security.choices, default=Security.SSL
+    )
+    username = models.CharField(_("user name"), max_length=255)
+    # Kept as given: IMAP needs the password itself. Limit who can read the database.
+    password = models.CharField(_("password"), max_length=255)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    processed_folder = models.CharField(
+        _("move processed mail to"),
+        max_length=255,
+        blank=True,
+        help_text=_("A folder; when empty, processed mail stays and is flagged instead."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    uid_validity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    # One poller at a time, whatever the number of workers: a lease, not a lock, so a
+    # worker that dies mid-poll holds nobody up for long.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["store", "address"]
+        verbose_name = _("IMAP mailbox")
+        verbose_name_plural = _("IMAP mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.host})"

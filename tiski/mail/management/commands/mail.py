@@ -3,6 +3,7 @@
     tiski mail ingest [--store SLUG] [--json] PATH...   files, mbox files or folders of files
     tiski mail retry [--json] (--failed | ID...)         process stored mail again
     tiski mail list [--status STATUS] [--limit N]        what came in, newest first
+    tiski mail poll [--json] [ID...]                     read the IMAP mailboxes now
 
 With ``--json`` every mail is one line: {"path", "status", "conversation", "message",
 "from", "subject", "text", "error"}. The exit status is 1 when a mail failed (it is
@@ -22,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tiski.core.errors import ActionError
 from tiski.mail.actions import Ingested, ingest_mail, retry_mail
-from tiski.mail.models import RawMail, RawMailStatus, Via
+from tiski.mail.models import Mailbox, RawMail, RawMailStatus, Via
 from tiski.stores.models import Store
 
 
@@ -60,6 +61,9 @@ class Command(BaseCommand):
         retry.add_argument("ids", nargs="*", type=int, metavar="ID")
         retry.add_argument("--failed", action="store_true", help="every failed mail")
         retry.add_argument("--json", action="store_true", help="one JSON object per mail")
+        poll = commands.add_parser("poll", help="Read the IMAP mailboxes now.")
+        poll.add_argument("ids", nargs="*", type=int, metavar="ID", help="default: all enabled")
+        poll.add_argument("--json", action="store_true", help="one JSON object per mail")
         listing = commands.add_parser("list", help="Stored mail, newest first.")
         listing.add_argument("--status", choices=RawMailStatus.values)
         listing.add_argument("--limit", type=int, default=50)
@@ -104,6 +108,28 @@ class Command(BaseCommand):
                 continue
             failed += result.status == RawMailStatus.FAILED
             self._report(options, f"#{raw.pk}", result)
+        return failed
+
+    def _poll(self, options: dict[str, Any]) -> int:
+        from tiski.mail.imap import poll_mailbox
+
+        mailboxes = Mailbox.objects.filter(enabled=True).select_related("store")
+        if options["ids"]:
+            mailboxes = mailboxes.filter(pk__in=options["ids"])
+        failed = 0
+        for box in mailboxes:
+            result = poll_mailbox(box)
+            if result.skipped:
+                self.stderr.write(f"{box}: another worker is reading it; skipped")
+                continue
+            if result.error:
+                self.stderr.write(f"{box}: {result.error}")
+                failed += 1
+            for ingested in result.results:
+                failed += ingested.status == RawMailStatus.FAILED
+                self._report(options, f"imap:{box.pk}:{ingested.raw.pk}", ingested)
+            if not options["json"]:
+                self.stdout.write(f"{box}: {result.fetched} new")
         return failed
 
     def _list(self, options: dict[str, Any]) -> int:

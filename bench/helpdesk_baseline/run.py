@@ -1,0 +1,667 @@
+#!/usr/bin/env python3
+"""django-helpdesk baseline for the mail-ingestion benchmark (bench/mail.py).
+
+Runs django-helpdesk, installed from PyPI into a throwaway venv, on a folder of
+.eml files and reports how many mails per second its email import turns into
+tickets and follow-ups. Standard library only: everything that needs Django runs
+in a child process with the throwaway venv's interpreter.
+
+    python3 bench/helpdesk_baseline/run.py --mails DIR [--venv PATH]
+        [--database sqlite|postgres] [--postgres-url URL] [--json]
+
+With --json, stdout is exactly one JSON line:
+
+    {"tool": "django-helpdesk", "version": "...", "django": "...",
+     "database": "sqlite|postgres", "mails": N, "tickets": T, "followups": F,
+     "seconds": S, "per_second": R, "errors": E, ...a few extra keys}
+
+Everything else (progress, pip output on failure, the helpdesk log summary) goes
+to stderr. See README.md beside this file for what is measured and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+# Pinned so that a ratio measured today can be compared with one measured later.
+# django-helpdesk 2.6.1 is the newest release; it declares Django>=5.2 and its
+# classifiers list 5.2 and 6.0. Django 6.x needs Python >= 3.12, so on Python 3.11
+# the newest Django that installs is the 5.2 LTS, the same series Tiski runs on.
+HELPDESK_VERSION = "2.6.1"
+DJANGO_VERSION = "5.2.19"
+PSYCOPG_VERSION = "3.3.9"
+REQUIREMENTS = [
+    f"django-helpdesk=={HELPDESK_VERSION}",
+    f"Django=={DJANGO_VERSION}",
+    f"psycopg[binary]=={PSYCOPG_VERSION}",
+]
+EXPECTED = {
+    "django-helpdesk": HELPDESK_VERSION,
+    "Django": DJANGO_VERSION,
+    "psycopg": PSYCOPG_VERSION,
+    "psycopg-binary": PSYCOPG_VERSION,
+}
+DEFAULT_VENV = "/tmp/tiski-bench-helpdesk-venv"  # throwaway by design  # noqa: S108
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/tiski_bench_helpdesk"
+DB_PREFIX = "tiski_bench_helpdesk"
+VENV_MARKER = ".tiski-bench-helpdesk"
+
+
+def log(msg: str) -> None:
+    print(f"[helpdesk-baseline] {msg}", file=sys.stderr, flush=True)
+
+
+class Fail(Exception):
+    """A setup problem: reported on stderr, exit status 2."""
+
+
+# --------------------------------------------------------------------------- venv
+
+
+def _installed_versions(python: Path) -> dict | None:
+    code = (
+        "import json, importlib.metadata as m\n"
+        "out = {}\n"
+        f"for name in {sorted(EXPECTED)!r}:\n"
+        "    try:\n"
+        "        out[name] = m.version(name)\n"
+        "    except m.PackageNotFoundError:\n"
+        "        out[name] = None\n"
+        "import django, helpdesk, psycopg\n"
+        "print(json.dumps(out))\n"
+    )
+    try:
+        proc = subprocess.run(
+            [str(python), "-c", code], capture_output=True, text=True, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def ensure_venv(path: Path) -> Path:
+    """Reuse the venv at path if it has the pinned versions; else make/repair it."""
+    python = path / "bin" / "python"
+    if python.exists():
+        found = _installed_versions(python)
+        if found == EXPECTED:
+            log(f"reusing venv {path}")
+            return python
+        if found is None and (path / VENV_MARKER).exists():
+            log(f"venv {path} is broken; recreating it")
+            shutil.rmtree(path)
+    if path.exists() and not (path / "pyvenv.cfg").exists() and any(path.iterdir()):
+        raise Fail(f"{path} exists and is not a virtualenv; pass another --venv")
+    if not (path / "pyvenv.cfg").exists():
+        log(f"creating venv {path} with {sys.executable}")
+        subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+        (path / VENV_MARKER).write_text("made by bench/helpdesk_baseline/run.py\n")
+    log("pip install " + " ".join(REQUIREMENTS))
+    started = time.monotonic()
+    proc = subprocess.run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", *REQUIREMENTS],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
+        raise Fail("pip install failed (see above)")
+    found = _installed_versions(python)
+    if found != EXPECTED:
+        raise Fail(f"venv {path} has {found}, expected {EXPECTED}")
+    log(f"installed in {time.monotonic() - started:.1f} s")
+    return python
+
+
+# ----------------------------------------------------------------- project files
+
+SETTINGS_PY = '''\
+"""Throwaway settings for the django-helpdesk baseline (generated by run.py)."""
+import json, os
+
+BASE_DIR = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(BASE_DIR, "bench_config.json")) as _f:
+    _CONFIG = json.load(_f)
+
+SECRET_KEY = "throwaway-helpdesk-bench-not-secret"
+DEBUG = False  # DEBUG would keep every SQL query in memory
+ALLOWED_HOSTS = ["*"]
+
+# The apps django-helpdesk 2.x documents (its demodesk/quicktest settings) with
+# teams mode off, which drops pinax-teams and its three companions.
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.humanize",
+    "rest_framework",
+    "helpdesk",
+]
+HELPDESK_TEAMS_MODE_ENABLED = False
+SITE_ID = 1
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _CONFIG["database"]}
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = os.path.join(BASE_DIR, "static")
+MEDIA_URL = "/media/"
+MEDIA_ROOT = os.path.join(BASE_DIR, "media")  # attachments are written here
+LOGIN_URL = "/helpdesk/login/"
+
+# Acknowledgements to the sender are rendered and handed to a backend as in
+# production, but kept in memory instead of going out over SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEFAULT_FROM_EMAIL = "helpdesk@bench.invalid"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"], "level": "WARNING"},
+}
+'''
+
+URLS_PY = """\
+from django.urls import include, path
+
+urlpatterns = [path("helpdesk/", include("helpdesk.urls", namespace="helpdesk"))]
+"""
+
+MANAGE_PY = """\
+#!/usr/bin/env python
+import os, sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+"""
+
+# Runs inside the throwaway venv, in the generated project directory.
+DRIVER_PY = r'''
+"""Migrate, set up one 'local' queue, import every mail, write result.json."""
+import collections, json, logging, os, sys, time, traceback
+
+with open("bench_config.json") as f:
+    CONFIG = json.load(f)
+
+
+def say(msg):
+    print(f"[helpdesk-baseline] {msg}", file=sys.stderr, flush=True)
+
+
+def maintenance(params, *statements):
+    """Run DROP/CREATE DATABASE statements on the server's 'postgres' database."""
+    import psycopg
+    from psycopg import sql
+
+    kwargs = {k: v for k, v in params.items() if v}
+    with psycopg.connect(dbname="postgres", autocommit=True, **kwargs) as conn:
+        for statement, name in statements:
+            conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def create_database():
+    db = CONFIG["database"]
+    name = db["NAME"]
+    assert name.startswith(CONFIG["db_prefix"]), name
+    params = dict(host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"])
+    maintenance(
+        params,
+        ("DROP DATABASE IF EXISTS {} WITH (FORCE)", name),
+        ("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0", name),
+    )
+    return params, name
+
+
+def drop_database(params, name):
+    maintenance(params, ("DROP DATABASE IF EXISTS {} WITH (FORCE)", name))
+
+
+class Counter(logging.Handler):
+    """Counts helpdesk log records by level and keeps the distinct messages."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.levels = collections.Counter()
+        self.messages = collections.Counter()
+
+    def emit(self, record):
+        self.levels[record.levelname] += 1
+        try:
+            text = record.getMessage()
+        except Exception:
+            text = str(record.msg)
+        self.messages[(record.levelname, " ".join(text.split())[:160])] += 1
+
+
+def main():
+    pg = None
+    if CONFIG["database"]["ENGINE"].endswith("postgresql"):
+        pg = create_database()
+        say(f"created database {pg[1]}")
+    try:
+        return run()
+    finally:
+        if pg:
+            from django.db import connections
+
+            connections.close_all()
+            if CONFIG.get("keep"):
+                say(f"kept database {pg[1]}")
+            else:
+                drop_database(*pg)
+                say(f"dropped database {pg[1]}")
+
+
+def run():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    t = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    say(f"migrated in {time.monotonic() - t:.1f} s")
+
+    from django.core import mail as django_mail
+    from django.utils import encoding
+
+    import helpdesk.email as hd_email
+    import helpdesk.views.staff  # noqa: F401  imported lazily by the first mail otherwise
+    from helpdesk.exceptions import DeleteIgnoredTicketException, IgnoreTicketException
+    from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
+
+    maildir = CONFIG["maildir"]
+    queue = Queue.objects.create(
+        title="Bench",
+        slug="bench",
+        email_address=CONFIG["queue_address"],
+        allow_email_submission=True,
+        email_box_type="local",
+        email_box_local_dir=maildir,
+        email_box_interval=0,
+        logging_type="warn",
+    )
+
+    if CONFIG.get("no_notify"):
+        # There is no setting for it: without templates helpdesk sends nothing
+        # (it logs a warning per mail it would have answered).
+        from helpdesk.models import EmailTemplate
+
+        EmailTemplate.objects.all().delete()
+
+    counter = Counter()
+    logger = logging.getLogger("django.helpdesk.queue." + queue.slug)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    logger.addHandler(counter)
+    for name in ("helpdesk", "django.helpdesk"):
+        logging.getLogger(name).addHandler(counter)
+
+    files = sorted(os.path.join(maildir, f) for f in os.listdir(maildir))
+    n = len(files)
+    errors = collections.Counter()
+    error_examples = {}
+    ignored = 0
+    say(f"importing {n} mails ({CONFIG['importer']})")
+    # Flush the freshly copied mails and the migrated database to disk first, so
+    # that the first commits of the import don't pay for writing them back.
+    os.sync()
+
+    statements = 0
+
+    def count_statements(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
+    from django.db import connection
+
+    wrapper = connection.execute_wrapper(count_statements)
+    wrapper.__enter__()
+    cpu0 = time.process_time()
+    if CONFIG["importer"] == "get_email":
+        # Stock path: what `manage.py get_email` runs. One exception ends the whole
+        # queue run, and os.listdir order is used, so replies may come before the
+        # mail they answer.
+        t0 = time.perf_counter()
+        hd_email.process_email(quiet=True)
+        seconds = time.perf_counter() - t0
+        left = os.listdir(maildir)
+        if left:
+            errors["left in mailbox (not imported)"] = len(left)
+    else:
+        # The body of helpdesk.email.process_queue's 'local' branch, mail by mail,
+        # in file-name order, with one try/except per mail so that a mail it cannot
+        # handle is counted instead of ending the run.
+        t0 = time.perf_counter()
+        for path in files:
+            try:
+                with open(path, "r") as f:
+                    full_message = encoding.force_str(f.read(), errors="replace")
+                ticket = hd_email.extract_email_metadata(
+                    message=full_message, queue=queue, logger=logger
+                )
+            except IgnoreTicketException:
+                ignored += 1
+            except DeleteIgnoredTicketException:
+                os.unlink(path)
+                ignored += 1
+            except Exception as e:
+                key = f"{type(e).__name__}: {' '.join(str(e).split())[:120]}"
+                errors[key] += 1
+                example = (os.path.basename(path), traceback.format_exc(limit=4))
+                error_examples.setdefault(key, example)
+            else:
+                if ticket:
+                    try:
+                        os.unlink(path)
+                    except OSError:
+                        pass
+                else:
+                    errors["not processed (no ticket returned)"] += 1
+        seconds = time.perf_counter() - t0
+
+    cpu_seconds = time.process_time() - cpu0
+    wrapper.__exit__(None, None, None)
+    tickets = Ticket.objects.count()
+    followups = FollowUp.objects.count()
+    result = {
+        "tool": "django-helpdesk",
+        "version": CONFIG["helpdesk_version"],
+        "django": django.get_version(),
+        "database": CONFIG["database_kind"],
+        "mails": n,
+        "tickets": tickets,
+        "followups": followups,
+        "seconds": round(seconds, 3),
+        "per_second": round(n / seconds, 2) if seconds > 0 else None,
+        "errors": sum(errors.values()),
+        "ignored": ignored,
+        "attachments": FollowUpAttachment.objects.count(),
+        "notifications": len(getattr(django_mail, "outbox", [])),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "sql_statements": statements,
+        "importer": CONFIG["importer"],
+        "notify": not CONFIG.get("no_notify"),
+        "log_warnings": counter.levels["WARNING"],
+        "log_errors": counter.levels["ERROR"] + counter.levels["CRITICAL"],
+    }
+
+    # The helpdesk log summary and the errors, on stderr.
+    levels = ", ".join(f"{v} {k}" for k, v in sorted(counter.levels.items()))
+    say("helpdesk log: " + (levels or "nothing at WARNING or above"))
+    for (level, text), count in counter.messages.most_common(12):
+        say(f"  {count:5d} x {level}: {text}")
+    if errors:
+        say(f"{sum(errors.values())} mails failed:")
+        for key, count in errors.most_common(12):
+            say(f"  {count:5d} x {key}")
+            if key in error_examples:
+                name, tb = error_examples[key]
+                say(f"        e.g. {name}")
+                if CONFIG.get("verbose"):
+                    sys.stderr.write(tb)
+    with open("result.json", "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+# ------------------------------------------------------------------- the mails
+
+
+def find_mails(root: Path) -> list[Path]:
+    mails = sorted(p for p in root.rglob("*.eml") if p.is_file())
+    if not mails:
+        raise Fail(f"no .eml files under {root}")
+    return mails
+
+
+def most_common_recipient(mails: list[Path]) -> str:
+    """The address the mails were sent to: the queue's own address."""
+    from collections import Counter
+    from email.parser import BytesHeaderParser
+    from email.utils import getaddresses
+
+    parser = BytesHeaderParser()
+    seen: Counter = Counter()
+    for path in mails[:500]:
+        with open(path, "rb") as f:
+            headers = parser.parse(f)
+        for _name, addr in getaddresses([str(v) for v in headers.get_all("To", [])]):
+            if addr:
+                seen[addr.lower()] += 1
+    return seen.most_common(1)[0][0] if seen else "helpdesk@bench.invalid"
+
+
+def copy_mails(mails: list[Path], root: Path, dest: Path) -> None:
+    """Flat copy, named so that file-name order is the order of the source tree."""
+    dest.mkdir(parents=True)
+    width = len(str(len(mails)))
+    for i, src in enumerate(mails):
+        rel = str(src.relative_to(root)).replace(os.sep, "__")
+        shutil.copyfile(src, dest / f"{i:0{width}d}-{rel}")
+
+
+# ---------------------------------------------------------------------- database
+
+
+def database_config(kind: str, url: str, workdir: Path) -> dict:
+    if kind == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(workdir / "helpdesk.sqlite3")}
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise Fail(f"--postgres-url must be postgres://..., not {url!r}")
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(rf"{DB_PREFIX}[a-z0-9_]*", name):
+        raise Fail(
+            f"refusing database {name!r}: the name must start with {DB_PREFIX} "
+            "(it is dropped and re-created)"
+        )
+    options = {}
+    for pair in filter(None, parts.query.split("&")):
+        key, _, value = pair.partition("=")
+        options[key] = value
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "USER": parts.username or "",
+        "PASSWORD": parts.password or "",
+        "OPTIONS": options,
+    }
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+# -------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--mails", required=True, type=Path, help="folder of .eml files (searched recursively)"
+    )
+    ap.add_argument(
+        "--venv", default=DEFAULT_VENV, type=Path, help=f"throwaway venv (default {DEFAULT_VENV})"
+    )
+    ap.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    ap.add_argument(
+        "--postgres-url",
+        default=os.environ.get("HELPDESK_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help=f"database to create and drop (default {DEFAULT_POSTGRES_URL}); "
+        f"its name must start with {DB_PREFIX}",
+    )
+    ap.add_argument("--json", action="store_true", help="print exactly one JSON line on stdout")
+    ap.add_argument(
+        "--importer",
+        choices=("loop", "get_email"),
+        default="loop",
+        help="loop (default): process_queue's local-directory loop, one try/except per mail; "
+        "get_email: the stock helpdesk.email.process_email(), as `manage.py get_email` runs it",
+    )
+    ap.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="delete helpdesk's e-mail templates first, so that it doesn't render an "
+        "acknowledgement to the sender of every mail (stock: it does)",
+    )
+    ap.add_argument(
+        "--queue-address", help="the queue's own address (default: the commonest To: of the mails)"
+    )
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the temp project (and the postgres database)"
+    )
+    ap.add_argument(
+        "--timeout", type=float, default=1800, help="give up after this many seconds (default 1800)"
+    )
+    ap.add_argument(
+        "--verbose", action="store_true", help="print a traceback for each kind of failed mail"
+    )
+    args = ap.parse_args(argv)
+
+    root = args.mails.resolve()
+    if not root.is_dir():
+        raise Fail(f"--mails {root} is not a directory")
+    mails = find_mails(root)
+    # Refuse a bad URL before installing anything.
+    database_config(args.database, args.postgres_url, Path("."))
+    python = ensure_venv(args.venv.absolute())
+    workdir = Path(tempfile.mkdtemp(prefix="tiski-bench-helpdesk-run-"))
+    try:
+        db = database_config(args.database, args.postgres_url, workdir)
+        maildir = workdir / "mailbox"
+        copy_mails(mails, root, maildir)
+        queue_address = args.queue_address or most_common_recipient(mails)
+        log(
+            f"{len(mails)} mails copied to {maildir}; queue address {queue_address}; "
+            f"database {args.database}"
+            + (f" {redact(args.postgres_url)}" if args.database == "postgres" else "")
+        )
+        config = {
+            "database": db,
+            "database_kind": args.database,
+            "db_prefix": DB_PREFIX,
+            "maildir": str(maildir),
+            "queue_address": queue_address,
+            "helpdesk_version": HELPDESK_VERSION,
+            "importer": args.importer,
+            "keep": args.keep,
+            "no_notify": args.no_notify,
+            "verbose": args.verbose,
+        }
+        (workdir / "bench_config.json").write_text(json.dumps(config, indent=1))
+        (workdir / "settings.py").write_text(SETTINGS_PY)
+        (workdir / "urls.py").write_text(URLS_PY)
+        (workdir / "manage.py").write_text(MANAGE_PY)
+        (workdir / "driver.py").write_text(DRIVER_PY)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "PYTHON", "VIRTUAL_ENV"))
+        }
+        env.update(DJANGO_SETTINGS_MODULE="settings", PYTHONUTF8="1", PYTHONDONTWRITEBYTECODE="1")
+        try:
+            proc = subprocess.run(
+                [str(python), "driver.py"],
+                cwd=workdir,
+                env=env,
+                stdout=sys.stderr,
+                timeout=args.timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise Fail(f"gave up after {args.timeout:.0f} s") from None
+        result_file = workdir / "result.json"
+        if proc.returncode != 0 or not result_file.exists():
+            raise Fail(f"the helpdesk run failed (exit status {proc.returncode}); see above")
+        result = json.loads(result_file.read_text())
+    finally:
+        if args.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    if args.json:
+        print(json.dumps(result), flush=True)
+    else:
+        r = result
+        print(
+            f"django-helpdesk {r['version']} (Django {r['django']}, {r['database']}): "
+            f"{r['mails']} mails -> {r['tickets']} tickets, {r['followups']} follow-ups, "
+            f"{r['attachments']} attachments, {r['errors']} errors in {r['seconds']:.2f} s "
+            f"= {r['per_second']} mails/s",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Fail as e:
+        log(f"error: {e}")
+        sys.exit(2)
