@@ -829,6 +829,9 @@ def test_reply_above_a_quote_is_recovered(body: str, attribution: str, quotes: l
 
 @given(st.lists(st.tuples(quote_lines, plain_lines.filter(lambda s: s.strip())), min_size=1))
 def test_inline_answers_are_never_folded(pairs: list[tuple[list[str], str]]) -> None:
+    # An answer that is itself a marker ("Välitetty viesti" on a line) may cut: that is
+    # the marker rule, tested elsewhere, not an inline answer.
+    assume(all(split_text(f"Hei\n{answer}").quoted == "" for _quotes, answer in pairs))
     text = "\n".join("\n".join([*quotes, answer]) for quotes, answer in pairs)
     assert split_text(text) == Split(new=text, quoted="")
 
