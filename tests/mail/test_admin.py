@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
-from tests.conftest import make_agent
+from tests.conftest import SYSTEM, make_agent, recorded
+from tiski.core.errors import ActionError
 from tiski.mail.actions import ingest_mail
+from tiski.mail.mailboxes import save_mailbox
 from tiski.mail.models import Mailbox, RawMail, RawMailStatus
 from tiski.stores.models import Store
 
@@ -62,3 +65,47 @@ def test_failed_mail_is_processed_again_from_the_admin(store: Store) -> None:
         {"action": "process_again", "_selected_action": [failed.raw.pk]},
     )
     assert RawMail.objects.get().status == RawMailStatus.CREATED
+
+
+def test_mailbox_settings_a_poll_could_not_use_are_refused(store: Store) -> None:
+    client = staff(store)
+    cases = [
+        ({"port": "0"}, "1 to 65535"),
+        ({"port": "70000"}, "1 to 65535"),
+        ({"processed_folder": "INBOX"}, "another folder"),
+    ]
+    for bad, reason in cases:
+        page = client.post(
+            "/admin/mail/mailbox/add/",
+            {**FIELDS, "store": store.pk, "password": "pw", **bad},
+        )
+        assert reason in page.content.decode(), bad  # the form again, with the reason
+        assert not Mailbox.objects.exists()
+
+
+def test_pointing_a_mailbox_elsewhere_reads_it_afresh(store: Store) -> None:
+    mailbox = save_mailbox(
+        Mailbox(
+            store=store,
+            address="support@revontuli.example",
+            host="imap.example.fi",
+            username="support",
+            password="pw",
+        ),
+        actor=SYSTEM,
+    )
+    Mailbox.objects.filter(pk=mailbox.pk).update(uid_validity=7, last_uid=40)
+    mailbox.refresh_from_db()
+    mailbox.enabled = False
+    with recorded() as events:
+        save_mailbox(mailbox, actor=SYSTEM)
+    assert [(e.type, e.changed) for e in events] == [("mail.mailbox_saved", ["enabled"])]  # type: ignore[attr-defined]
+    mailbox.refresh_from_db()
+    assert (mailbox.uid_validity, mailbox.last_uid) == (7, 40)  # only switched off
+    mailbox.folder = "Tuki"
+    save_mailbox(mailbox, actor=SYSTEM)
+    mailbox.refresh_from_db()
+    assert (mailbox.uid_validity, mailbox.last_uid) == (None, 0)
+    with pytest.raises(ActionError, match="another folder"):
+        mailbox.processed_folder = "Tuki"
+        save_mailbox(mailbox, actor=SYSTEM)

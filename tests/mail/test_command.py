@@ -37,13 +37,26 @@ def test_ingest_files_and_an_mbox_as_json(store: Store, tmp_path: Path) -> None:
         + b"\nFrom liisa@example.fi Mon Nov  3 10:05:00 2025\n"
         + mail("Toinen", sender="liisa@example.fi", subject="Toka").replace(b"\r\n", b"\n")
     )
-    lines, failure = run("ingest", "--json", "--store", store.slug, str(one), str(box))
+    folder = tmp_path / "export"
+    folder.mkdir()
+    single = folder / "single.mbox"  # one mail behind its "From " line
+    single.write_bytes(
+        b"From anna@example.pl Mon Nov  3 11:00:00 2025\n"
+        + mail("Trzeci", sender="anna@example.pl", subject="Kolme").replace(b"\r\n", b"\n")
+    )
+    lines, failure = run("ingest", "--json", "--store", store.slug, str(one), str(box), str(folder))
     assert failure is None
-    assert [set(line) for line in lines] == [KEYS] * 3
-    assert [line["path"] for line in lines] == [str(one), f"{box}#1", f"{box}#2"]
-    assert [line["status"] for line in lines] == ["created"] * 3
-    assert [line["subject"] for line in lines] == ["Paketti", "Eka", "Toka"]
+    assert [set(line) for line in lines] == [KEYS] * 4
+    assert [line["path"] for line in lines] == [
+        str(one),
+        f"{box}#1",
+        f"{box}#2",
+        f"{single}#1",
+    ]
+    assert [line["status"] for line in lines] == ["created"] * 4
+    assert [line["subject"] for line in lines] == ["Paketti", "Eka", "Toka", "Kolme"]
     assert lines[2]["from"] == "liisa@example.fi"
+    assert lines[3]["from"] == "anna@example.pl"
     assert lines[0]["text"] == "Hei, missä paketti?"
     conversation_id = lines[0]["conversation"]
     assert isinstance(conversation_id, int)

@@ -163,3 +163,18 @@ def test_the_poll_command(mailbox: Mailbox) -> None:
     [line] = [json.loads(text) for text in out.getvalue().splitlines()]
     assert line["status"] == "created"
     assert line["text"] == "Komennolla"
+
+
+def test_mail_stored_before_a_server_error_is_still_processed(mailbox: Mailbox) -> None:
+    # Dovecot refuses this folder name: the error comes after the mails were stored.
+    mailbox.processed_folder = "~Käsitelty"
+    mailbox.save()
+    deliver(mailbox, mail("Yksi"), mail("Kaksi", subject="Toinen"))
+    result = poll_mailbox(mailbox)
+    assert result.error
+    assert [r.status for r in result.results] == [RawMailStatus.CREATED] * 2
+    assert not RawMail.objects.filter(status=RawMailStatus.NEW).exists()
+    # Their UIDs were committed with them: the next poll does not fetch them again.
+    mailbox.processed_folder = ""
+    mailbox.save()
+    assert poll_mailbox(mailbox).fetched == 0

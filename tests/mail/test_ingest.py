@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail as django_mail
+from django.test import override_settings
 
 from tests.conftest import SYSTEM, make_agent
 from tiski.agents.models import Agent, Role
@@ -52,6 +53,13 @@ def agent(store: Store) -> Agent:
     return make_agent("owner@revontuli.example", "Olli Omistaja", store, Role.OWNER)
 
 
+def opened() -> Conversation:
+    """Matti's first mail, and the conversation it opened."""
+    conversation = ingest_mail(mail()).raw.conversation
+    assert conversation is not None
+    return conversation
+
+
 def answered(conversation: Conversation, agent: Agent) -> Message:
     """An agent's reply, sent by email, with the Message-ID it went out with."""
     message = send_reply(
@@ -86,8 +94,7 @@ def test_a_new_mail_is_stored_first_then_opens_a_conversation(store: Store) -> N
 
 
 def test_the_quoted_history_is_folded_under_the_new_text(store: Store, agent: Agent) -> None:
-    first = ingest_mail(mail()).raw.conversation
-    assert first is not None
+    first = opened()
     ours = answered(first, agent)
     text = (
         "Kiitos, paketti tuli perille.\n\n"
@@ -106,8 +113,7 @@ def test_the_quoted_history_is_folded_under_the_new_text(store: Store, agent: Ag
 
 
 def test_a_reply_threads_by_our_message_id(store: Store, agent: Agent) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
-    assert conversation is not None
+    conversation = opened()
     ours = answered(conversation, agent)
     other = make_msgid(domain="example.fi")
     result = ingest_mail(
@@ -124,8 +130,7 @@ def test_a_reply_threads_by_our_message_id(store: Store, agent: Agent) -> None:
 
 
 def test_a_reply_threads_by_the_token_in_the_address_alone(store: Store, agent: Agent) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
-    assert conversation is not None
+    conversation = opened()
     answered(conversation, agent)
     reply_to = django_mail.outbox[-1].extra_headers["Reply-To"]
     # A client that kept neither the headers nor the subject.
@@ -135,8 +140,7 @@ def test_a_reply_threads_by_the_token_in_the_address_alone(store: Store, agent: 
 
 
 def test_a_forged_token_threads_nowhere(store: Store) -> None:
-    victim = ingest_mail(mail()).raw.conversation
-    assert victim is not None
+    victim = opened()
     token = reply_token(store.pk, victim.pk)
     forged = token[:-1] + ("0" if token[-1] != "0" else "1")
     result = ingest_mail(
@@ -152,8 +156,7 @@ def test_a_forged_token_threads_nowhere(store: Store) -> None:
 
 
 def test_a_token_of_another_store_threads_nowhere(store: Store, other_store: Store) -> None:
-    victim = ingest_mail(mail()).raw.conversation
-    assert victim is not None
+    victim = opened()
     address = reply_address(SUPPORT, other_store.pk, victim.pk)
     result = ingest_mail(mail("Hei", sender="eve@example.com", to=address))
     assert result.raw.conversation != victim
@@ -161,8 +164,7 @@ def test_a_token_of_another_store_threads_nowhere(store: Store, other_store: Sto
 
 
 def test_the_subject_reference_threads_only_for_a_participant(store: Store) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
-    assert conversation is not None
+    conversation = opened()
     # Matti, without any header that threads: his reference is enough.
     same = ingest_mail(mail("Lisätieto", subject="Re: [#RVT-1] Tilaus"))
     assert same.raw.conversation == conversation
@@ -205,8 +207,7 @@ def resolve(conversation: Conversation) -> None:
 
 
 def test_a_new_subject_after_resolving_opens_a_new_conversation(store: Store, agent: Agent) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
-    assert conversation is not None
+    conversation = opened()
     ours = answered(conversation, agent)
     resolve(conversation)
     again = ingest_mail(mail("Ja vielä", subject="Re: Tilaus 10234", In_Reply_To=ours.external_id))
@@ -224,8 +225,7 @@ def test_a_new_subject_after_resolving_opens_a_new_conversation(store: Store, ag
 
 
 def test_an_out_of_office_reply_does_not_reopen(store: Store, agent: Agent) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
-    assert conversation is not None
+    conversation = opened()
     ours = answered(conversation, agent)
     resolve(conversation)
     away = ingest_mail(
@@ -247,7 +247,7 @@ def test_an_out_of_office_reply_does_not_reopen(store: Store, agent: Agent) -> N
 
 
 def test_same_subject_without_headers_joins_the_open_conversation(store: Store) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
+    conversation = opened()
     again = ingest_mail(mail("Unohdin: tilausnumero on 10234.", subject="RE: tilaus 10234"))
     assert again.raw.conversation == conversation
     other = ingest_mail(mail("Haluan palauttaa kengät.", subject="Palautus"))
@@ -287,15 +287,20 @@ def test_what_is_not_a_mail_is_kept_as_failed(store: Store, source: bytes) -> No
     assert not Message.objects.exists()
 
 
-def test_our_own_mail_coming_back_is_ignored(store: Store) -> None:
-    result = ingest_mail(mail(sender=f"Revontuli <{SUPPORT}>"))
+@pytest.mark.parametrize(
+    "sender",
+    [f"Revontuli <{SUPPORT}>", "Revontuli <support+c1-0123456789abcdef@revontuli.example>", ""],
+    ids=["support-address", "reply-address", "default-from"],
+)
+@override_settings(DEFAULT_FROM_EMAIL="Tiski <tiski@desk.example>")
+def test_our_own_mail_coming_back_is_ignored(store: Store, sender: str) -> None:
+    result = ingest_mail(mail(sender=sender or "Tiski <Tiski@Desk.example>"))
     assert result.status == RawMailStatus.IGNORED
     assert not Conversation.objects.exists()
 
 
 def test_a_bounce_marks_the_reply_failed(store: Store, agent: Agent) -> None:
-    conversation = ingest_mail(mail()).raw.conversation
-    assert conversation is not None
+    conversation = opened()
     ours = answered(conversation, agent)
     # Shaped as Postfix writes it (RFC 3464).
     report = (

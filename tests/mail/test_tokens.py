@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tiski.mail.tokens import conversation_id_from, reply_address, reply_token
+from tiski.mail.tokens import base_address, conversation_id_from, reply_address, reply_token
 
 SUPPORT = "support@shop.example"
 
@@ -37,3 +37,9 @@ def test_anything_else_names_nothing(address: str) -> None:
 
 def test_the_token_is_bound_to_the_store() -> None:
     assert conversation_id_from(reply_address(SUPPORT, 3, 1234), SUPPORT, 4) is None
+
+
+def test_the_base_address_drops_name_case_and_tag() -> None:
+    assert base_address("Tiski <Support+c1-ab@Shop.Example>") == "support@shop.example"
+    assert base_address("tiski@localhost") == "tiski@localhost"
+    assert base_address("not an address") == ""

@@ -38,6 +38,7 @@ from tiski.mail.models import RawMail, RawMailStatus, Via
 from tiski.mail.parse import MailParseError, ParsedMail, parse_mail
 from tiski.mail.quotes import split_html, split_text
 from tiski.mail.threads import find_thread, normalize_subject
+from tiski.mail.tokens import base_address
 from tiski.stores.models import Store
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ QUOTED_SUMMARY = "\u2022\u2022\u2022"
 # A customer writing again about the same subject within this many days, without any
 # header that threads it, continues their open conversation.
 SAME_SUBJECT_DAYS = 30
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 class MailRefused(Exception):
@@ -151,7 +153,8 @@ def _process(raw: RawMail) -> Ingested:
         *(a for _n, a in parsed.to),
         *(a for _n, a in parsed.cc),
     ]
-    store = raw.store or store_for_addresses(recipients)
+    stores = support_addresses()
+    store = raw.store or store_for_addresses(recipients, stores)
     if store is None and parsed.bounce is not None:
         # A bounce goes to the envelope sender, which may be no store's address.
         store = _store_of_message(parsed.bounce.original_message_id)
@@ -165,7 +168,8 @@ def _process(raw: RawMail) -> Ingested:
         return _bounce(raw, parsed, store)
     if not parsed.from_address:
         raise MailRefused(_("The mail has no sender address."))
-    if _is_own_address(parsed.from_address):
+    sender = base_address(parsed.from_address)
+    if sender in stores or sender == base_address(settings.DEFAULT_FROM_EMAIL):
         # Our own mail coming back (a forwarding loop): answering it would loop again.
         _finish(raw, RawMailStatus.IGNORED, error=_("Sent from the desk's own address."))
         return Ingested(raw, parsed=parsed)
@@ -227,18 +231,20 @@ def _process(raw: RawMail) -> Ingested:
     return Ingested(raw, text=received.message.body_text, parsed=parsed)
 
 
-_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+def support_addresses() -> dict[str, Store]:
+    """Every store by its support address (without any ``+tag``), in one query."""
+    # Oldest last, so that it wins if two stores were given the same address.
+    stores = Store.objects.exclude(support_email="").order_by("-pk")
+    return {base_address(store.support_email): store for store in stores}
 
 
-def store_for_addresses(addresses: list[str]) -> Store | None:
-    """The store whose support address (with or without a ``+token``) is among these."""
-    bases = {_base(a) for a in addresses if "@" in a}
-    if not bases:
-        return None
-    for store in Store.objects.exclude(support_email="").order_by("pk"):
-        if _base(store.support_email) in bases:
-            return store
-    return None
+def store_for_addresses(
+    addresses: Sequence[str], stores: dict[str, Store] | None = None
+) -> Store | None:
+    """The store of the first of ``addresses`` that is a support address (or its
+    reply address)."""
+    stores = support_addresses() if stores is None else stores
+    return next((stores[b] for b in map(base_address, addresses) if b in stores), None)
 
 
 def _store_of_message(message_id: str) -> Store | None:
@@ -251,20 +257,6 @@ def _store_of_message(message_id: str) -> Store | None:
         .first()
     )
     return found.conversation.store if found else None
-
-
-def _base(address: str) -> str:
-    local, _at, domain = address.strip().lower().partition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
-
-
-def _is_own_address(address: str) -> bool:
-    base = _base(address)
-    own = {_base(settings.DEFAULT_FROM_EMAIL)} | {
-        _base(a)
-        for a in Store.objects.exclude(support_email="").values_list("support_email", flat=True)
-    }
-    return base in own
 
 
 def _open_with_same_subject(store: Store, parsed: ParsedMail) -> Conversation | None:

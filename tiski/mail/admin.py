@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -7,7 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tiski.core.actors import Actor
+from tiski.core.errors import ActionError
 from tiski.mail.actions import retry_mail
+from tiski.mail.mailboxes import check_mailbox, save_mailbox
 from tiski.mail.models import Mailbox, RawMail, RawMailStatus
 
 
@@ -57,7 +62,7 @@ class RawMailAdmin(admin.ModelAdmin[RawMail]):
     def process_again(self, request: HttpRequest, queryset: QuerySet[RawMail]) -> None:
         done = failed = 0
         for raw in queryset.filter(status__in=[RawMailStatus.FAILED, RawMailStatus.NEW]):
-            result = retry_mail(RawMail.objects.get(pk=raw.pk))
+            result = retry_mail(raw)  # the deferred source loads when it is read
             if result.status == RawMailStatus.FAILED:
                 failed += 1
             else:
@@ -95,6 +100,21 @@ class MailboxForm(forms.ModelForm[Mailbox]):
             "enabled",
         ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The instance gets the form's values only after clean(): check them as given
+        # (a field that failed its own check is not checked twice).
+        candidate = Mailbox(
+            port=data.get("port", 993),
+            folder=data.get("folder", "INBOX"),
+            processed_folder=data.get("processed_folder", ""),
+        )
+        try:
+            check_mailbox(candidate)
+        except ActionError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
+
     def clean_password(self) -> str:
         password = str(self.cleaned_data.get("password") or "")
         if not password and self.instance.pk:
@@ -110,3 +130,6 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     list_display = ["address", "store", "host", "enabled", "last_polled_at", "last_error"]
     list_filter = ["enabled", "store"]
     readonly_fields = ["uid_validity", "last_uid", "last_polled_at", "last_error"]
+
+    def save_model(self, request: HttpRequest, obj: Mailbox, form: Any, change: bool) -> None:
+        save_mailbox(obj, actor=Actor.for_agent(request.user))  # type: ignore[arg-type]

@@ -79,7 +79,7 @@ def _release(mailbox: Mailbox, error: str) -> None:
     )
 
 
-def poll_mailbox(mailbox: Mailbox, *, client: IMAPClient | None = None) -> PollResult:
+def poll_mailbox(mailbox: Mailbox) -> PollResult:
     """Fetch, store, move or flag, then process the mailbox's new mail."""
     result = PollResult(mailbox)
     if not _claim(mailbox):
@@ -87,13 +87,11 @@ def poll_mailbox(mailbox: Mailbox, *, client: IMAPClient | None = None) -> PollR
         return result
     raws: list[RawMail] = []
     try:
-        own = client is None
-        client = client or connect(mailbox)
+        client = connect(mailbox)
         try:
-            raws = _fetch(mailbox, client)
+            _fetch(mailbox, client, raws)
         finally:
-            if own:
-                client.logout()
+            client.logout()
     except (IMAPClientError, OSError) as exc:  # timeouts and TLS errors are OSErrors
         # The server is down or refused us: the next poll tries again; what was
         # stored before the failure is kept and processed below.
@@ -106,7 +104,9 @@ def poll_mailbox(mailbox: Mailbox, *, client: IMAPClient | None = None) -> PollR
     return result
 
 
-def _fetch(mailbox: Mailbox, client: IMAPClient) -> list[RawMail]:
+def _fetch(mailbox: Mailbox, client: IMAPClient, raws: list[RawMail]) -> None:
+    """Store the new mail into ``raws`` as it comes (what was stored stays there if
+    the connection breaks halfway)."""
     selected = client.select_folder(mailbox.folder)
     validity = int(selected[b"UIDVALIDITY"])
     mailbox.refresh_from_db(fields=["uid_validity", "last_uid"])
@@ -119,7 +119,6 @@ def _fetch(mailbox: Mailbox, client: IMAPClient) -> list[RawMail]:
         criteria += ["UNKEYWORD", FETCHED_KEYWORD.decode()]
     # "n:*" always matches the newest mail, even below n: filter again.
     uids = sorted(uid for uid in client.search(criteria) if uid > mailbox.last_uid)
-    raws: list[RawMail] = []
     for start in range(0, len(uids), FETCH_AT_ONCE):
         chunk = uids[start : start + FETCH_AT_ONCE]
         fetched = client.fetch(chunk, ["BODY.PEEK[]"])
@@ -132,7 +131,6 @@ def _fetch(mailbox: Mailbox, client: IMAPClient) -> list[RawMail]:
                 Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid)
             mailbox.last_uid = uid
         _put_away(mailbox, client, chunk)
-    return raws
 
 
 def _put_away(mailbox: Mailbox, client: IMAPClient, uids: list[int]) -> None:

@@ -23,7 +23,12 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import close_old_connections
 
-from tiski.mail.actions import process_raw_mail, store_for_addresses, store_raw_mail
+from tiski.mail.actions import (
+    process_raw_mail,
+    store_for_addresses,
+    store_raw_mail,
+    support_addresses,
+)
 from tiski.mail.models import RawMail, Via
 from tiski.stores.models import Store
 
@@ -51,9 +56,10 @@ def _store_for(address: str) -> Store | None:
 @_in_thread
 def _keep(content: bytes, recipients: Sequence[str]) -> list[RawMail]:
     """One raw mail per store among the recipients, each committed before we answer."""
+    stores = support_addresses()
     by_store: dict[int, tuple[Store, list[str]]] = {}
     for address in recipients:
-        store = store_for_addresses([address])
+        store = store_for_addresses([address], stores)
         if store is not None:
             by_store.setdefault(store.pk, (store, []))[1].append(address)
     return [

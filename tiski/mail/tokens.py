@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from email.utils import parseaddr
 
 from django.conf import settings
 
@@ -27,22 +28,27 @@ def reply_token(store_id: int, conversation_id: int) -> str:
     return f"c{conversation_id}-{_mac(store_id, conversation_id)}"
 
 
+def base_address(address: str) -> str:
+    """``Name <Support+tag@Shop.example>`` as ``support@shop.example``; "" if no address."""
+    local, _at, domain = parseaddr(address)[1].strip().lower().partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if local and domain else ""
+
+
 def reply_address(support_address: str, store_id: int, conversation_id: int) -> str:
     """The support address with the conversation's token after a ``+``."""
-    local, _at, domain = support_address.partition("@")
-    local = local.split("+", 1)[0]
+    local, _at, domain = base_address(support_address).partition("@")
     return f"{local}+{reply_token(store_id, conversation_id)}@{domain}"
 
 
 def conversation_id_from(address: str, support_address: str, store_id: int) -> int | None:
     """The conversation named by ``address``, if it is a valid reply address of the
     store's support address; None for any other address or a forged token."""
-    local, _at, domain = address.strip().lower().partition("@")
-    own_local, _at, own_domain = support_address.strip().lower().partition("@")
-    if not own_domain or domain != own_domain or "+" not in local:
+    base = base_address(address)
+    if not base or base != base_address(support_address):
         return None
-    base, _plus, token = local.partition("+")
-    if base != own_local.split("+", 1)[0]:
+    local = parseaddr(address)[1].strip().lower().partition("@")[0]
+    _base, plus, token = local.partition("+")
+    if not plus:
         return None
     match = _TOKEN.match(token)
     if match is None:

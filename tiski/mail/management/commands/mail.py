@@ -34,18 +34,16 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
             yield from _sources(child)
         return
     data = path.read_bytes()
-    if (data.startswith(b"From ") and b"\nFrom " in data) or data.startswith(b"From - "):
-        box = mailbox.mbox(path, create=False)
-        try:
-            for index, key in enumerate(box.keys()):
-                yield f"{path}#{index + 1}", box.get_bytes(key)
-        finally:
-            box.close()
+    if not data.startswith(b"From "):
+        yield str(path), data
         return
-    if data.startswith(b"From "):
-        # One message with an mbox "From " line in front: not a header, drop it.
-        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-    yield str(path), data
+    # An mbox (of one mail or many): its "From " lines separate mails, they are no header.
+    box = mailbox.mbox(path, create=False)
+    try:
+        for index, key in enumerate(box.keys()):
+            yield f"{path}#{index + 1}", box.get_bytes(key)
+    finally:
+        box.close()
 
 
 class Command(BaseCommand):
