@@ -249,10 +249,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SMTP_PORT = int(os.environ.get("TISKI_SMTP_PORT", "0"))
 SMTP_HOST = os.environ.get("TISKI_SMTP_HOST", "127.0.0.1")
 SMTP_LMTP = os.environ.get("TISKI_SMTP_LMTP", "") == "1"
-# How often the task worker reads the stores' IMAP mailboxes.
+# How often the task worker reads the stores' IMAP mailboxes whose server has no IDLE.
 IMAP_POLL_SECONDS = float(os.environ.get("TISKI_IMAP_POLL_SECONDS", "60"))
+# How long one IDLE lasts before it is ended and issued again. RFC 2177: a server may
+# log out a client idle for 30 minutes, so re-issue within 29 (capped there).
+IMAP_IDLE_SECONDS = min(float(os.environ.get("TISKI_IMAP_IDLE_SECONDS", "1500")), 29 * 60.0)
 # Larger mails are refused at the door (552), before anything is stored.
 MAX_MAIL_BYTES = int(os.environ.get("TISKI_MAX_MAIL_BYTES", str(50 * 1024 * 1024)))
+# Acknowledgements of new email (Store.acknowledge_email) one customer gets per hour
+# from one store; beyond that their new mails are not acknowledged (a loop breaker).
+MAIL_AUTOREPLY_PER_HOUR = int(os.environ.get("TISKI_MAIL_AUTOREPLY_PER_HOUR", "3"))
 
 _email = email_settings_from_url(os.environ.get("EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email.backend

@@ -273,7 +273,8 @@ class WidgetConsumer(JsonSocket):
 
     def _for_visitor(self, event: dict[str, Any]) -> dict[str, Any]:
         """Give attachments links the visitor may open; drop what is the desk's business."""
-        event = {k: v for k, v in event.items() if k not in ("actor", "external_id")}
+        # A delivery error is the mail server's words about our setup: the desk's business.
+        event = {k: v for k, v in event.items() if k not in ("actor", "external_id", "error")}
         if event.get("author_type") == "agent":
             # Customers see an agent's first name and initials, as in the session.
             parts = str(event.get("author_name") or "").split()

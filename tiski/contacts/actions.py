@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from tiski.contacts.events import (
@@ -22,6 +23,7 @@ from tiski.contacts.identities import normalize_identity
 from tiski.contacts.models import Contact, ContactIdentity, ContactNote, ContactTag
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
+from tiski.core.rows import in_params, in_sql, insert_rows, select_rows
 from tiski.events import publish
 from tiski.stores.models import Store
 
@@ -52,21 +54,53 @@ def _check_language(language: str) -> None:
         raise ActionError(_("Unknown language %(code)s.") % {"code": language}, field="language")
 
 
-def _add_identities(contact: Contact, identities: list[tuple[str, str]], actor: Actor) -> None:
-    for kind, value in identities:
-        owner = (
-            ContactIdentity.objects.filter(store_id=contact.store_id, kind=kind, value=value)
-            .values_list("contact_id", flat=True)
-            .first()
+def _owners(store_id: int, identities: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The contact id each of ``identities`` already belongs to (plain SQL: every mail
+    and chat from someone new asks, and the ORM compiled the query each time)."""
+    if not identities:
+        return {}
+    connection = connections[router.db_for_read(ContactIdentity)]
+    kinds = sorted({kind for kind, _value in identities})
+    values = sorted({value for _kind, value in identities})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _owners_sql(connection.alias, len(kinds), len(values)),
+            [store_id, *in_params(connection, kinds), *in_params(connection, values)],
         )
+        found = {(kind, value): contact_id for kind, value, contact_id in cursor.fetchall()}
+    return {identity: found[identity] for identity in identities if identity in found}
+
+
+@cache
+def _owners_sql(alias: str, kinds: int, values: int) -> str:
+    connection = connections[alias]
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {q('kind')}, {q('value')}, {q('contact_id')} "  # noqa: S608 (names come from the model)
+        f"FROM {q(ContactIdentity._meta.db_table)} WHERE {q('store_id')} = %s "
+        f"AND {in_sql(connection, q('kind'), kinds)} AND {in_sql(connection, q('value'), values)}"
+    )
+
+
+def _add_identities(
+    contact: Contact,
+    identities: list[tuple[str, str]],
+    actor: Actor,
+    owners: dict[tuple[str, str], int] | None = None,
+) -> None:
+    """Add ``identities`` to ``contact``; ``owners`` is what ``_owners`` said of them, if
+    the caller asked already in this transaction."""
+    owners = _owners(contact.store_id, identities) if owners is None else owners
+    for kind, value in identities:
+        owner = owners.get((kind, value))
         if owner == contact.pk:
             continue
         if owner is not None:
             raise ActionError(
                 _("%(value)s already belongs to another contact.") % {"value": value}, field=kind
             )
-        ContactIdentity.objects.create(
-            contact=contact, store_id=contact.store_id, kind=kind, value=value
+        insert_rows(
+            [ContactIdentity(contact=contact, store_id=contact.store_id, kind=kind, value=value)]
         )
         publish(
             IdentityAdded(
@@ -123,26 +157,26 @@ def resolve_contact(
     normalized = _normalized(store, identities)
     if not normalized:
         raise ActionError(_("A contact needs an email, phone or other identity."))
-    matches = ContactIdentity.objects.filter(
-        store=store, kind__in=[k for k, _v in normalized], value__in=[v for _k, v in normalized]
-    ).select_related("contact")
-    found = {(m.kind, m.value): m.contact for m in matches}
-    contact = next((found[i] for i in normalized if i in found), None)
-    if contact is None:
+    owners = _owners(store.pk, normalized)
+    owner = next((owners[i] for i in normalized if i in owners), None)
+    if owner is None:
         _check_language(language if language in LANGUAGE_CODES else "")
-        contact = Contact.objects.create(
+        contact = Contact(
             store=store,
             name=name.strip()[:200],
             language=language if language in LANGUAGE_CODES else "",
         )
+        insert_rows([contact])
         publish(
             ContactCreated(store_id=store.pk, actor=actor, contact_id=contact.pk, name=contact.name)
         )
-        _add_identities(contact, normalized, actor)
+        _add_identities(contact, normalized, actor, owners={})
         return ResolvedContact(contact, created=True)
-    new = [i for i in normalized if i not in found]
+    [contact] = select_rows(Contact, [owner])
+    contact.store = store
+    new = [i for i in normalized if i not in owners]
     if new:
-        _add_identities(contact, new, actor)
+        _add_identities(contact, new, actor, owners=owners)
     changed = []
     if name.strip() and not contact.name:
         contact.name = name.strip()[:200]

@@ -60,6 +60,11 @@ class ConversationOut(Schema):
     waiting_since: datetime | None
     merged_into: int | None = Field(None, alias="merged_into_id")
     last_seq: int
+    cc: list[str] = Field(
+        default_factory=list,
+        alias="cc_addresses",
+        description="Addresses email replies are copied to",
+    )
 
     @staticmethod
     def resolve_store(obj: Conversation) -> str:
@@ -120,6 +125,9 @@ class MessageOut(Schema):
     external_id: str
     status: str
     error: str
+    automatic: bool = Field(
+        False, description="Sent by the desk on its own (an acknowledgement), not written"
+    )
     event_data: dict[str, object] | None
     created_at: datetime
     attachments: list[AttachmentOut]

@@ -6,19 +6,13 @@ one inbound adapter calling ``receive_message``; the inbox does not change.
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import formataddr
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tiski.conversations.models import Channel, DeliveryStatus, Direction, Message
-from tiski.mail.tokens import reply_address
+from tiski.conversations.models import Channel, DeliveryStatus, Message
+from tiski.mail.outbound import compose, permanent_failure
 
 
 @dataclass(frozen=True)
@@ -68,70 +62,26 @@ def _by_chat(message: Message) -> DeliveryOutcome:
     return DeliveryOutcome(DeliveryStatus.SENT)
 
 
-_MESSAGE_ID = re.compile(r"^<[^<>\s]+@[^<>\s]+>$")
-
-
-def _email_domain(address: str) -> str:
-    return address.rsplit("@", 1)[-1].strip(">") or "localhost"
-
-
 def _by_email(message: Message, recipient: str = "") -> DeliveryOutcome:
-    conversation = message.conversation
-    store = conversation.store
-    recipient = recipient or conversation.contact.email
+    recipient = recipient or message.conversation.contact.email
     if not recipient:
         return DeliveryOutcome(
             DeliveryStatus.FAILED, _("The customer has no email address to answer to.")
         )
-    sender_address = store.support_email or settings.DEFAULT_FROM_EMAIL
-    sender_name = message.author_agent.name if message.author_agent else store.name
-    # The random part keeps the id unguessable: a mail naming it in In-Reply-To joins
-    # the conversation (tiski.mail.threads), so it must come from someone who saw ours.
-    message_id = (
-        f"<tiski.{conversation.pk}.{message.pk}.{secrets.token_hex(6)}"
-        f"@{_email_domain(sender_address)}>"
-    )
-    earlier = list(
-        Message.objects.filter(conversation=conversation, seq__lt=message.seq)
-        .exclude(external_id="")
-        .order_by("seq")
-        .values_list("external_id", "direction")
-    )
-    references = [eid for eid, _d in earlier if _MESSAGE_ID.match(eid)]
-    last_inbound = [eid for eid, d in earlier if d == Direction.IN and _MESSAGE_ID.match(eid)]
-    # The customer reads this, in their language, whoever the agent is.
-    with translation.override(
-        conversation.language or conversation.contact.language or store.default_language
-    ):
-        subject = conversation.subject or _("Your message to %(store)s") % {"store": store.name}
-    if not subject.lower().startswith(("re:", "vs:", "sv:", "odp:")):
-        subject = f"Re: {subject}"
-    headers = {
-        "Message-ID": message_id,
-        # Answers come back to an address that names the conversation, whatever the
-        # customer's client does to the subject and the headers.
-        "Reply-To": reply_address(sender_address, store.pk, conversation.pk),
-    }
-    if references:
-        headers["References"] = " ".join(references[-20:])
-    if last_inbound:
-        headers["In-Reply-To"] = last_inbound[-1]
-    email = EmailMultiAlternatives(
-        subject=f"{subject} [{conversation.reference}]",
-        body=message.body_text,
-        from_email=formataddr((f"{sender_name} ({store.name})", sender_address)),
-        to=[recipient],
-        headers=headers,
-    )
-    email.attach_alternative(message.body_html, "text/html")
-    for attachment in message.attachments.all():
-        with attachment.file.open("rb") as handle:
-            email.attach(attachment.filename, handle.read(), attachment.content_type)
+    outgoing = compose(message, recipient)
     try:
-        email.send(fail_silently=False)
+        outgoing.email.send(fail_silently=False)
     except (OSError, TimeoutError) as exc:
-        raise TemporaryDeliveryError(str(exc)) from exc
-    return DeliveryOutcome(DeliveryStatus.SENT, external_id=message_id)
+        # smtplib's errors are OSErrors. A refusal for good fails at once, with the
+        # server's words; anything else (down, busy, a timeout) is tried again.
+        reason = permanent_failure(exc)
+        if reason:
+            return DeliveryOutcome(
+                DeliveryStatus.FAILED,
+                _("The mail server refused the mail: %(reason)s") % {"reason": reason},
+            )
+        raise TemporaryDeliveryError(str(exc) or type(exc).__name__) from exc
+    return DeliveryOutcome(DeliveryStatus.SENT, external_id=outgoing.message_id)
 
 
 register(Channel.CHAT, _by_chat)

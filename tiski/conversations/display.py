@@ -181,6 +181,14 @@ def activity_text(message: Message | TimelineEntry) -> str:
                 % {"names": ", ".join(removed)}
             )
         return "; ".join(parts)
+    if kind == "cc":
+        added, removed = data.get("added") or [], data.get("removed") or []
+        parts = []
+        if added:
+            parts.append(_("Added to Cc: %(addresses)s") % {"addresses": ", ".join(added)})
+        if removed:
+            parts.append(_("Removed from Cc: %(addresses)s") % {"addresses": ", ".join(removed)})
+        return "; ".join(parts)
     if kind == "merged_in":
         return _("Merged into this conversation: %(other)s") % {"other": data.get("other", "")}
     if kind == "merged_into":
@@ -230,6 +238,8 @@ def render_timeline(entries: list[TimelineEntry]) -> SafeString:
     value goes through html.escape (_e); body_html was sanitised when it was stored.
     """
     note_badge = f' <span class="pill pill-note">{_e(_("Internal note"))}</span>'
+    automatic = _("Automatic reply")  # outside the f-string, where xgettext finds it
+    automatic_badge = f' <span class="pill pill-automatic">{_e(automatic)}</span>'
     parts: list[str] = []
     for entry in entries:
         stamp = (
@@ -250,13 +260,18 @@ def render_timeline(entries: list[TimelineEntry]) -> SafeString:
                 f"{_e(delivery_label(entry.status))}</span>"
             )
         extra = _attachment_links(entry) if entry.attachment_list else ""
-        if entry.error:
+        if entry.error and entry.status == DeliveryStatus.QUEUED:
+            # A failed attempt; the message waits for the next one.
+            error = _("Not sent yet, will try again: %(error)s") % {"error": entry.error}
+            extra += f'<p class="field-error">{_e(error)}</p>'
+        elif entry.error:
             extra += f'<p class="field-error">{_e(entry.error)}</p>'
         parts.append(
             f'<article class="msg msg-{_e(entry.direction)}{" msg-note" if entry.is_note else ""}"'
             f' id="m-{seq}" data-seq="{seq}" data-id="{int(entry.id)}">'
             '<header class="msg-header">'
-            f"<strong>{_e(entry.author)}</strong>{note_badge if entry.is_note else ''} "
+            f"<strong>{_e(entry.author)}</strong>{note_badge if entry.is_note else ''}"
+            f"{automatic_badge if entry.automatic else ''} "
             f"{stamp}{delivery}</header>"
             # Sanitised with nh3 on the way in (tiski.core.html.sanitize_html).
             f'<div class="msg-body">{_inline_images(entry.body_html, entry.attachment_list)}'

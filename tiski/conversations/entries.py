@@ -29,6 +29,8 @@ class TimelineEntry:
     body_html: str
     event_data: dict[str, Any] | None
     created_at: datetime
+    # Sent by the desk on its own (an acknowledgement), not written by anyone.
+    automatic: bool = False
     attachment_list: list[Attachment] = field(default_factory=list)
 
     @property
@@ -46,7 +48,7 @@ class TimelineEntry:
 
 _COLUMNS = (
     "id", "seq", "kind", "direction", "status", "error", "author_type", "author_agent_id",
-    "author_label", "body_html", "event_data", "created_at",
+    "author_label", "body_html", "event_data", "created_at", "automatic",
 )  # fmt: skip
 
 
@@ -80,6 +82,7 @@ def timeline_entries(
     entries: list[TimelineEntry] = []
     for (
         pk, seq, kind, direction, status, error, author_type, agent_id, label, html, data, at,
+        automatic,
     ) in rows:  # fmt: skip
         if author_type == AuthorType.CONTACT:
             author = contact_name
@@ -88,7 +91,9 @@ def timeline_entries(
         else:
             author = label or "Tiski"
         entries.append(
-            TimelineEntry(pk, seq, kind, direction, status, error, author, html, data, at)
+            TimelineEntry(
+                pk, seq, kind, direction, status, error, author, html, data, at, automatic
+            )
         )
     by_id = {entry.id: entry for entry in entries}
     for attachment in Attachment.objects.filter(message_id__in=by_id).order_by("id"):

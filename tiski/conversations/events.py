@@ -49,6 +49,8 @@ class MessageCreated(ConversationEventBase):
     status: str
     created_at: str
     external_id: str = ""
+    # Sent by the desk on its own (an acknowledgement), not written by anyone.
+    automatic: bool = False
     attachments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -104,6 +106,16 @@ class ConversationLabelsChanged(ConversationEventBase):
     added: list[str]
     removed: list[str]
     labels: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationCcChanged(ConversationEventBase):
+    """Who the conversation's email replies are copied to."""
+
+    type: ClassVar[str] = "conversation.cc_changed"
+    added: list[str]
+    removed: list[str]
+    cc: list[str]
 
 
 @dataclass(frozen=True, kw_only=True)

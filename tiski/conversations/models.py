@@ -104,6 +104,10 @@ class Conversation(models.Model):
     # contact: it is unverified, and matching on it would let anyone claim someone
     # else's customer record.
     reply_to_email = models.EmailField(blank=True)
+    # Other people the customer's mail was to or copied to: replies copy them too, so a
+    # customer's colleague or partner stays in the loop. Lowercase addresses, never one
+    # of the desk's own (tiski.mail.recipients), at most MAX_CC_ADDRESSES.
+    cc_addresses = models.JSONField(_("Cc"), default=list, blank=True)
     # Read receipts: the highest sequence number each side has seen.
     contact_read_seq = models.PositiveIntegerField(default=0)
     agent_read_seq = models.PositiveIntegerField(default=0)
@@ -233,6 +237,9 @@ class Message(models.Model):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED
     )
     error = models.CharField(max_length=500, blank=True)
+    # Sent by the desk on its own (an acknowledgement), not written by anyone: its email
+    # says so (Auto-Submitted), so that other machines do not answer it.
+    automatic = models.BooleanField(default=False)
     # For kind=event: what happened, rendered in the reader's language at display time.
     event_data = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -45,10 +45,24 @@ def deliver_message(message_id: int, attempt: int = 1) -> str:
             mark_delivery(message, status=DeliveryStatus.FAILED, actor=actor, error=str(exc))
             return "failed"
         logger.warning("delivery of message %s failed (attempt %s): %s", message_id, attempt, exc)
+        # Still queued, with the reason beside it: the agent sees why it has not gone
+        # yet; the next attempt's outcome replaces it.
+        mark_delivery(message, status=DeliveryStatus.QUEUED, actor=actor, error=str(exc))
         deliver_message.using(run_after=timezone.now() + backoff(attempt)).enqueue(
             message_id, attempt + 1
         )
         return "retrying"
+    except Exception as exc:
+        # A bug, or a message no server would take: trying again would fail the same
+        # way, and a message left queued would say nothing to the agent.
+        logger.exception("delivery of message %s failed", message_id)
+        mark_delivery(
+            message,
+            status=DeliveryStatus.FAILED,
+            actor=actor,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        return "failed"
     mark_delivery(
         message,
         status=outcome.status,

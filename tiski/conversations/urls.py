@@ -8,6 +8,7 @@ conversation_commands = [
     path("status/", commands.status, name="conversation-status"),
     path("priority/", commands.priority, name="conversation-priority"),
     path("labels/", commands.labels, name="conversation-labels"),
+    path("cc/", commands.cc, name="conversation-cc"),
     path("merge/", commands.merge, name="conversation-merge"),
     path("contact/notes/", commands.contact_note, name="conversation-contact-note"),
     path("contact/tags/", commands.contact_tags, name="conversation-contact-tags"),

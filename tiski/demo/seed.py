@@ -174,6 +174,8 @@ def _seed_store(demo: DemoStore, result: SeedResult, now: datetime) -> Store:
         country=demo.country,
         brand_color=demo.brand_color,
         support_email=demo.support_email,
+        # The demo shows what a shop gets: new email acknowledged, with its reference.
+        acknowledge_email=True,
         website=demo.website,
         business_hours={
             day: [list(i) for i in hours] for day, hours in demo.business_hours.items()

@@ -114,6 +114,9 @@ class ParsedMail:
     list_mail: bool
     bounce: Bounce | None
     forwarded: tuple[ForwardedMail, ...]
+    # The sender asks for no automatic answer (X-Auto-Response-Suppress: All, AutoReply
+    # or OOF). Unlike auto_submitted, no sign the mail itself is automatic: see there.
+    suppress_auto_reply: bool = False
 
 
 def parse_mail(source: bytes) -> ParsedMail:
@@ -201,6 +204,7 @@ def _parse(data: bytes) -> ParsedMail:
         list_mail=_list_mail(headers),
         bounce=bounce,
         forwarded=tuple(mail for mail in walker.forwarded if mail is not None),
+        suppress_auto_reply=_suppresses_auto_reply(headers),
     )
 
 
@@ -276,6 +280,14 @@ def _auto_submitted(headers: RawHeaders, return_path: str | None) -> bool:
         if _first_token(headers.get(name)) in {"bulk", "junk", "auto_reply", "auto-reply"}:
             return True
     return return_path == ""
+
+
+_NO_AUTO_REPLY = {"all", "autoreply", "oof"}
+
+
+def _suppresses_auto_reply(headers: RawHeaders) -> bool:
+    values = headers.get_all("x-auto-response-suppress")
+    return any(_NO_AUTO_REPLY & {t.strip().lower() for t in v.split(",")} for v in values)
 
 
 def _list_mail(headers: RawHeaders) -> bool:

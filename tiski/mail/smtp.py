@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from tiski.mail.actions import (
-    process_raw_mail,
+    process_raw_mails,
     store_for_addresses,
     store_raw_mail,
     support_addresses,
@@ -70,8 +70,7 @@ def _keep(content: bytes, recipients: Sequence[str]) -> list[RawMail]:
 
 @_in_thread
 def _process(raws: list[RawMail]) -> None:
-    for raw in raws:
-        process_raw_mail(raw)
+    process_raw_mails(raws)
 
 
 class MailHandler:

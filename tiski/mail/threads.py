@@ -16,9 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from tiski.contacts.models import ContactIdentity, IdentityKind
+from django.db import connections, router
+
+from tiski.contacts.models import Contact, ContactIdentity, IdentityKind
 from tiski.conversations.models import Conversation, Message
+from tiski.core.rows import in_params, in_sql, select_rows
 from tiski.mail.tokens import conversation_id_from
 from tiski.stores.models import Store
 
@@ -62,32 +66,68 @@ def _by_token(store: Store, recipients: Iterable[str]) -> Conversation | None:
     for address in recipients:
         conversation_id = conversation_id_from(address, store.support_email, store.pk)
         if conversation_id is not None:
-            found = (
-                Conversation.objects.select_related("store", "contact")
-                .filter(pk=conversation_id, store=store)
-                .first()
-            )
+            found = load_conversation(store, conversation_id)
             if found is not None:
                 return found
     return None
 
 
+def load_conversation(store: Store, pk: int) -> Conversation | None:
+    """The store's conversation ``pk`` with its contact (plain SQL: the ORM's
+    ``select_related().get()`` cost more to compile than to run, once per mail)."""
+    found = select_rows(Conversation, [pk])
+    return _with_contact(store, found[0]) if found and found[0].store_id == store.pk else None
+
+
+def _with_contact(store: Store, conversation: Conversation) -> Conversation:
+    conversation.store = store
+    conversation.contact = select_rows(Contact, [conversation.contact_id])[0]
+    return conversation
+
+
 def _by_message_ids(store: Store, message_ids: Sequence[str]) -> Conversation | None:
-    wanted = [m[:255] for m in message_ids if m]
+    wanted = list(dict.fromkeys(m[:255] for m in message_ids if m))
     if not wanted:
         return None
-    # ``exclude(external_id="")`` names the condition of the partial index on
-    # external_id, without which neither SQLite nor PostgreSQL will use it.
-    found = dict(
-        Message.objects.filter(conversation__store=store, external_id__in=wanted)
-        .exclude(external_id="")
-        .order_by()
-        .values_list("external_id", "conversation_id")
-    )
+    found = _conversations_of_message_ids(wanted)
+    if not found:
+        return None
+    # The same Message-ID may be in another store's conversation (a mail to two shops).
+    candidates = sorted({pk for pks in found.values() for pk in pks})
+    ours = {c.pk: c for c in select_rows(Conversation, candidates) if c.store_id == store.pk}
     for message_id in wanted:
-        if message_id in found:
-            return Conversation.objects.select_related("store", "contact").get(pk=found[message_id])
+        conversation = next((ours[pk] for pk in found.get(message_id, ()) if pk in ours), None)
+        if conversation is not None:
+            return _with_contact(store, conversation)
     return None
+
+
+@cache
+def _message_ids_sql(alias: str, count: int) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    external_id = quote("external_id")
+    # Messages alone, by the index on external_id: joined with the store's conversations,
+    # SQLite walked every conversation of the store instead. ``NOT (... = '')`` is the
+    # partial index's own condition, spelt as in its definition, or it is not used.
+    return (
+        f"SELECT {external_id}, {quote('conversation_id')} "  # noqa: S608 (names come from the model)
+        f"FROM {quote(Message._meta.db_table)} "
+        f"WHERE {in_sql(connection, external_id, count)} AND NOT ({external_id} = '')"
+    )
+
+
+def _conversations_of_message_ids(wanted: list[str]) -> dict[str, list[int]]:
+    """Conversation ids by Message-ID, for the messages stored with these ids."""
+    connection = connections[router.db_for_read(Message)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _message_ids_sql(connection.alias, len(wanted)), in_params(connection, wanted)
+        )
+        found: dict[str, list[int]] = {}
+        for external_id, conversation_id in cursor.fetchall():
+            found.setdefault(external_id, []).append(conversation_id)
+        return found
 
 
 def is_participant(conversation: Conversation, address: str) -> bool:

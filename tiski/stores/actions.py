@@ -32,6 +32,8 @@ EDITABLE_FIELDS = {
     "country",
     "brand_color",
     "support_email",
+    "acknowledge_email",
+    "usual_reply_hours",
     "website",
     "business_hours",
 }

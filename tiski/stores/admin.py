@@ -30,6 +30,7 @@ class StoreAdmin(admin.ModelAdmin[Store]):
             {"fields": ["default_language", "languages", "country", "timezone"]},
         ),
         (_("Look and hours"), {"fields": ["brand_color", "business_hours"]}),
+        (_("Email"), {"fields": ["acknowledge_email", "usual_reply_hours"]}),
         (
             _("Integration"),
             {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +50,20 @@ class Store(models.Model):
         _("brand colour"), max_length=7, default="#1f6feb", validators=[hex_color]
     )
     support_email = models.EmailField(_("support email"), blank=True)
+    acknowledge_email = models.BooleanField(
+        _("acknowledge new email"),
+        default=False,
+        help_text=_(
+            "Answer a customer's new email at once with its reference and when to expect an "
+            "answer. Never to automatic mail or mailing lists."
+        ),
+    )
+    usual_reply_hours = models.PositiveSmallIntegerField(
+        _("usual reply time (hours)"),
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_("Promised in the acknowledgement; 0 promises no time."),
+    )
     website = models.URLField(_("website"), blank=True)
     business_hours = models.JSONField(
         _("business hours"), default=dict, blank=True, validators=[validate_business_hours]

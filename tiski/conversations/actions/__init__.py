@@ -3,6 +3,7 @@
 Split by concept; import from here.
 """
 
+from tiski.conversations.actions.automatic import send_automatic_reply
 from tiski.conversations.actions.canned import delete_canned_response, save_canned_response
 from tiski.conversations.actions.housekeeping import prune_event_log
 from tiski.conversations.actions.inbound import (
@@ -19,6 +20,7 @@ from tiski.conversations.actions.messages import (
     start_conversation,
 )
 from tiski.conversations.actions.reading import mark_read
+from tiski.conversations.actions.recipients import add_cc, set_cc
 from tiski.conversations.actions.triage import (
     UNCHANGED,
     assign,
@@ -33,6 +35,7 @@ __all__ = [
     "UNCHANGED",
     "InboundMessage",
     "Received",
+    "add_cc",
     "add_note",
     "assign",
     "change_priority",
@@ -46,7 +49,9 @@ __all__ = [
     "receive_message",
     "receive_messages",
     "save_canned_response",
+    "send_automatic_reply",
     "send_reply",
+    "set_cc",
     "set_labels",
     "start_conversation",
     "wake_snoozed",

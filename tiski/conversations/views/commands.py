@@ -6,6 +6,7 @@ refused); without JavaScript it is a redirect back to the conversation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -169,6 +170,12 @@ def labels(request: HttpRequest, agent: Agent, conversation: Conversation) -> Co
     if len(chosen) != len(set(ids)):
         raise ActionError(_("Choose labels of this store."), field="label")
     return actions.set_labels(conversation, chosen, actor=Actor.for_agent(agent))
+
+
+@conversation_command
+def cc(request: HttpRequest, agent: Agent, conversation: Conversation) -> Conversation:
+    addresses = [a for a in re.split(r"[,;\s]+", request.POST.get("cc", "")) if a]
+    return actions.set_cc(conversation, addresses, actor=Actor.for_agent(agent))
 
 
 @conversation_command

@@ -13,7 +13,7 @@ from tiski.agents.models import Agent, Team
 from tiski.agents.queries import agents_of, store_ids_for, stores_for, teams_for
 from tiski.conversations import queries
 from tiski.conversations.entries import timeline_entries
-from tiski.conversations.models import Conversation, Label, Priority, Status
+from tiski.conversations.models import Channel, Conversation, Label, Priority, Status
 from tiski.conversations.queries import InboxView
 
 SESSION_VIEW = "tiski.inbox_view"
@@ -123,7 +123,15 @@ def header_context(agent: Agent, conversation: Conversation) -> dict[str, Any]:
         "priorities": Priority.choices,
         "statuses": Status.choices,
         "snooze_presets": snooze_presets(agent),
+        "recipient": _email_recipient(conversation),
     }
+
+
+def _email_recipient(conversation: Conversation) -> str:
+    """Where the conversation's replies are emailed: shown beside their Cc."""
+    if conversation.channel not in (Channel.EMAIL, Channel.PHONE):
+        return ""  # a chat answers in the chat (by email only when the visitor has left)
+    return conversation.reply_to_email or conversation.contact.email
 
 
 def conversation_context(agent: Agent, conversation: Conversation) -> dict[str, Any]:

@@ -133,6 +133,7 @@
     "conversation.status_changed",
     "conversation.priority_changed",
     "conversation.labels_changed",
+    "conversation.cc_changed",
   ]);
   const LIST_EVENTS = new Set([
     "conversation.created",

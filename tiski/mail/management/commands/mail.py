@@ -1,7 +1,7 @@
 """``tiski mail``: import mail from files, and process failed mail again.
 
     tiski mail ingest [--store SLUG] [--json] PATH...   files, mbox files or folders of files
-    tiski mail retry [--json] (--failed | ID...)         process stored mail again
+    tiski mail retry [--json] (--failed | ID...)         process failed (or stuck) mail again
     tiski mail list [--status STATUS] [--limit N]        what came in, newest first
     tiski mail poll [--json] [ID...]                     read the IMAP mailboxes now
 
@@ -16,13 +16,16 @@ import json
 import mailbox
 from argparse import ArgumentParser
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
+from tiski.core import clock
 from tiski.core.errors import ActionError
-from tiski.mail.actions import Ingested, ingest_mail, retry_mail
+from tiski.mail.actions import Ingested, MailSource, ingest_mails, retry_mail
 from tiski.mail.models import Mailbox, RawMail, RawMailStatus, Via
 from tiski.stores.models import Store
 
@@ -46,6 +49,29 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
         box.close()
 
 
+# An import commits this many mails at a time (or this many bytes of them): one commit
+# per mail cost more than the rest of storing it, and a batch holds SQLite's writer lock
+# for only a fraction of a second.
+BATCH_MAILS = 50
+BATCH_BYTES = 8 * 1024 * 1024
+# A mail is processed within seconds of being stored; one still new after this long is
+# not being worked on by anyone.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def _batches(sources: Iterator[tuple[str, bytes]]) -> Iterator[list[tuple[str, bytes]]]:
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+    for name, source in sources:
+        batch.append((name, source))
+        size += len(source)
+        if len(batch) >= BATCH_MAILS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 class Command(BaseCommand):
     help = "Import mail from files, process failed mail again, list what came in."
 
@@ -57,7 +83,9 @@ class Command(BaseCommand):
         ingest.add_argument("--json", action="store_true", help="one JSON object per mail")
         retry = commands.add_parser("retry", help="Process failed mail again.")
         retry.add_argument("ids", nargs="*", type=int, metavar="ID")
-        retry.add_argument("--failed", action="store_true", help="every failed mail")
+        retry.add_argument(
+            "--failed", action="store_true", help="every failed mail, and mail stuck unprocessed"
+        )
         retry.add_argument("--json", action="store_true", help="one JSON object per mail")
         poll = commands.add_parser("poll", help="Read the IMAP mailboxes now.")
         poll.add_argument("ids", nargs="*", type=int, metavar="ID", help="default: all enabled")
@@ -83,17 +111,23 @@ class Command(BaseCommand):
                 self._report(options, str(path), None, error=f"no such file: {path}")
                 failed += 1
                 continue
-            for name, source in _sources(path):
-                result = ingest_mail(source, via=Via.FILE, store=store)
-                failed += result.status == RawMailStatus.FAILED
-                self._report(options, name, result)
+            for batch in _batches(_sources(path)):
+                results = ingest_mails([MailSource(s, Via.FILE, store) for _n, s in batch])
+                for (name, _source), result in zip(batch, results, strict=True):
+                    failed += result.status == RawMailStatus.FAILED
+                    self._report(options, name, result)
         return failed
 
     def _retry(self, options: dict[str, Any]) -> int:
         if options["failed"] == bool(options["ids"]):
             raise CommandError("name the mail to retry by id, or give --failed")
         raws = (
-            RawMail.objects.filter(status=RawMailStatus.FAILED).order_by("pk")
+            RawMail.objects.filter(
+                # A mail still "new" long after it came was stored while the database
+                # went away before it could be processed: it is retried too.
+                Q(status=RawMailStatus.FAILED)
+                | Q(status=RawMailStatus.NEW, received_at__lt=clock.now() - STUCK_AFTER)
+            ).order_by("pk")
             if options["failed"]
             else RawMail.objects.filter(pk__in=options["ids"]).order_by("pk")
         )
