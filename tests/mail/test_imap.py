@@ -3,68 +3,16 @@
 from __future__ import annotations
 
 import json
-import tempfile
-import uuid
-from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
 
-import pytest
 from django.core.management import call_command
-from imapclient import IMAPClient
 
-from tests.mail.dovecot import PASSWORD, Dovecot, start_dovecot
+from tests.mail.dovecot import PASSWORD, deliver, flags, imap
 from tests.mail.test_ingest import mail
-from tests.services import dovecot_missing, need
 from tiski.conversations.models import Conversation
 from tiski.core import clock
 from tiski.mail.imap import FETCHED_KEYWORD, LEASE, poll_mailbox
-from tiski.mail.models import Mailbox, RawMail, RawMailStatus, Security
-from tiski.stores.models import Store
-
-
-@pytest.fixture(scope="session")
-def dovecot() -> Iterator[Dovecot]:
-    missing = dovecot_missing()
-    need("dovecot", not missing, missing)
-    server = start_dovecot(Path(tempfile.mkdtemp(prefix="tiski-dovecot-")))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mailbox(dovecot: Dovecot, store: Store) -> Mailbox:
-    # Every test its own IMAP user: Dovecot's static passdb takes any name.
-    return Mailbox.objects.create(
-        store=store,
-        address="support@revontuli.example",
-        host="127.0.0.1",
-        port=dovecot.port,
-        security=Security.NONE,
-        username=f"u{uuid.uuid4().hex[:12]}",
-        password=PASSWORD,
-    )
-
-
-def imap(mailbox: Mailbox) -> IMAPClient:
-    client = IMAPClient("127.0.0.1", port=mailbox.port, ssl=False, timeout=10)
-    client.login(mailbox.username, PASSWORD)
-    return client
-
-
-def deliver(mailbox: Mailbox, *sources: bytes, folder: str = "INBOX") -> None:
-    with imap(mailbox) as client:
-        if not client.folder_exists(folder):
-            client.create_folder(folder)
-        for source in sources:
-            client.append(folder, source)
-
-
-def flags(mailbox: Mailbox, folder: str = "INBOX") -> list[tuple[bytes, ...]]:
-    with imap(mailbox) as client:
-        client.select_folder(folder, readonly=True)
-        found = client.get_flags(client.search(["ALL"]))
-        return [found[uid] for uid in sorted(found)]
+from tiski.mail.models import Mailbox, RawMail, RawMailStatus
 
 
 def test_new_mail_is_fetched_once_threaded_and_flagged(mailbox: Mailbox) -> None:

@@ -1,7 +1,8 @@
 """Jobs that run on a timer inside every task worker (in-process or `tiski worker`).
 
 Each job is safe to run in several workers at once, so scaling out workers needs no
-leader election.
+leader election. IMAP mailboxes are not read here but by their own watcher threads
+(``tiski.mail.idle``), which keep a connection open where the server offers IDLE.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -38,17 +38,10 @@ def _prune_event_log() -> object:
     return prune_event_log()
 
 
-def _poll_mailboxes() -> object:
-    from tiski.mail.imap import poll_all
-
-    return poll_all()
-
-
 def default_jobs() -> list[Job]:
     return [
         Job("wake snoozed conversations", 15, _wake_snoozed),
         Job("prune the event log", 3600, _prune_event_log),
-        Job("read IMAP mailboxes", settings.IMAP_POLL_SECONDS, _poll_mailboxes),
     ]
 
 

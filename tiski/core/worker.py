@@ -27,17 +27,25 @@ class BackgroundWorker:
     """The embedded deployment's worker: threads inside the web process."""
 
     def __init__(self) -> None:
+        from tiski.mail.idle import MailboxWatchers
+
         self.worker = make_worker()
         self.scheduler = Scheduler()
+        self.mailboxes = MailboxWatchers()
         self.thread = threading.Thread(target=self.worker.run, name="tiski-worker", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
         self.scheduler.start()
+        self.mailboxes.start()
 
     def stop(self) -> None:
         self.worker.running = False
         self.scheduler.stop()
+        self.mailboxes.stop()
+        # Idling watchers log out and give their mailboxes back, so that another
+        # worker takes them over at once rather than when the leases run out.
+        self.mailboxes.join(timeout=10)
 
 
 def run_pending_tasks(limit: int = 10_000) -> int:

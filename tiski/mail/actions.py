@@ -53,6 +53,9 @@ QUOTED_SUMMARY = "\u2022\u2022\u2022"
 # header that threads it, continues their open conversation.
 SAME_SUBJECT_DAYS = 30
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# Mails processed in one transaction: one commit per mail cost more than the rest of
+# storing it, and a batch holds SQLite's writer lock for only a fraction of a second.
+BATCH_MAILS = 50
 
 
 class MailRefused(Exception):
@@ -151,6 +154,13 @@ def process_raw_mails(raws: Sequence[RawMail]) -> list[Ingested]:
     in order, each seeing what the ones before it stored, so a reply threads to a mail
     earlier in the same batch.
     """
+    if len(raws) > BATCH_MAILS:
+        # A long backlog: transactions of a bounded size (SQLite's writer is held).
+        return [
+            result
+            for start in range(0, len(raws), BATCH_MAILS)
+            for result in process_raw_mails(raws[start : start + BATCH_MAILS])
+        ]
     if not raws:
         return []
     # Parsing takes no lock: done before the transaction, which holds SQLite's writer.

@@ -50,9 +50,16 @@ def save_mailbox(mailbox: Mailbox, *, actor: Actor) -> Mailbox:
     ]
     if before is not None and not changed:
         return mailbox
-    if before is not None and any(name in _LOCATION for name in changed):
-        mailbox.uid_validity, mailbox.last_uid = None, 0
-    mailbox.save()
+    if before is None:
+        mailbox.save()
+    else:
+        # Only the settings: how far the mailbox was read and the reading worker's
+        # lease are the worker's, and a form loaded before its last read holds old ones.
+        fields = list(changed)
+        if any(name in _LOCATION for name in changed):
+            mailbox.uid_validity, mailbox.last_uid = None, 0
+            fields += ["uid_validity", "last_uid"]
+        mailbox.save(update_fields=fields)
     publish(
         MailboxSaved(
             store_id=mailbox.store_id,

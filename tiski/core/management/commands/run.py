@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from argparse import ArgumentParser
 from typing import Any
 
@@ -11,6 +12,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from tiski.core.worker import BackgroundWorker
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def unapplied_migrations() -> int:
@@ -37,34 +42,41 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler
+        # it found: by default that ends the process on the spot, skipping the stops
+        # below (and an IMAP watcher's lease would keep its mailbox from the next run).
+        # Set before anything starts, so that an early SIGTERM also runs them.
+        signal.signal(signal.SIGTERM, _exit)
         pending = unapplied_migrations()
         if pending:
             self.stderr.write(
                 self.style.WARNING(f"{pending} migrations are not applied; run `tiski migrate`.")
             )
         worker = None
-        if not options["no_worker"]:
-            worker = BackgroundWorker()
-            worker.start()
         listener = None
-        if settings.SMTP_PORT:
-            from tiski.mail.smtp import MailListener
-
-            listener = MailListener(settings.SMTP_HOST, settings.SMTP_PORT, lmtp=settings.SMTP_LMTP)
-            listener.start()
-            kind = "LMTP" if settings.SMTP_LMTP else "SMTP"
-            self.stdout.write(f"{kind} listener on {settings.SMTP_HOST}:{listener.port}")
-        config = uvicorn.Config(
-            "tiski.asgi:application",
-            host=options["host"],
-            port=options["port"],
-            proxy_headers=options["proxy_headers"],
-            lifespan="on",
-            log_level="info",
-            ws_max_size=1024 * 1024,
-            ws_per_message_deflate=settings.WS_PER_MESSAGE_DEFLATE,
-        )
         try:
+            if not options["no_worker"]:
+                worker = BackgroundWorker()
+                worker.start()
+            if settings.SMTP_PORT:
+                from tiski.mail.smtp import MailListener
+
+                listener = MailListener(
+                    settings.SMTP_HOST, settings.SMTP_PORT, lmtp=settings.SMTP_LMTP
+                )
+                listener.start()
+                kind = "LMTP" if settings.SMTP_LMTP else "SMTP"
+                self.stdout.write(f"{kind} listener on {settings.SMTP_HOST}:{listener.port}")
+            config = uvicorn.Config(
+                "tiski.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                proxy_headers=options["proxy_headers"],
+                lifespan="on",
+                log_level="info",
+                ws_max_size=1024 * 1024,
+                ws_per_message_deflate=settings.WS_PER_MESSAGE_DEFLATE,
+            )
             uvicorn.Server(config).run()
         finally:
             if listener is not None:

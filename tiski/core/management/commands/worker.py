@@ -13,15 +13,22 @@ class Command(BaseCommand):
     help = "Run background tasks and scheduled jobs (for scaled deployments)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from tiski.mail.idle import MailboxWatchers
+
         scheduler = Scheduler()
         scheduler.start()
+        mailboxes = MailboxWatchers()
+        mailboxes.start()
         worker = make_worker(interval=1.0)
 
         def stop(signum: int, frame: object) -> None:
             scheduler.stop()
+            mailboxes.stop()
             worker.shutdown(signum, frame)  # type: ignore[arg-type]
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"tiski worker {worker.worker_id} started")
         worker.run()
+        # The mailboxes go back to the other workers at once (see BackgroundWorker.stop).
+        mailboxes.join(timeout=10)

@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from tiski.core import clock
 from tiski.core.errors import ActionError
-from tiski.mail.actions import Ingested, MailSource, ingest_mails, retry_mail
+from tiski.mail.actions import BATCH_MAILS, Ingested, MailSource, ingest_mails, retry_mail
 from tiski.mail.models import Mailbox, RawMail, RawMailStatus, Via
 from tiski.stores.models import Store
 
@@ -49,10 +49,8 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
         box.close()
 
 
-# An import commits this many mails at a time (or this many bytes of them): one commit
-# per mail cost more than the rest of storing it, and a batch holds SQLite's writer lock
-# for only a fraction of a second.
-BATCH_MAILS = 50
+# An import reads this many mails (or bytes of them) into memory at a time; see
+# tiski.mail.actions.BATCH_MAILS for why they are stored together.
 BATCH_BYTES = 8 * 1024 * 1024
 # A mail is processed within seconds of being stored; one still new after this long is
 # not being worked on by anyone.
