@@ -332,8 +332,14 @@ def test_the_watchers_follow_the_mailboxes(
     assert added.lease_until is None  # logged out and given back on the way out
 
 
+@pytest.mark.parametrize(
+    ("stop", "status"),
+    # SIGTERM from a service manager; SIGINT is Ctrl+C, how the README says to stop it.
+    [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 0)],
+    ids=["sigterm", "ctrl-c"],
+)
 def test_tiski_run_watches_the_mailboxes_and_gives_them_back_when_stopped(
-    mailbox: Mailbox, tmp_path: Path
+    mailbox: Mailbox, tmp_path: Path, stop: signal.Signals, status: int
 ) -> None:
     env = {
         **os.environ,
@@ -355,7 +361,7 @@ def test_tiski_run_watches_the_mailboxes_and_gives_them_back_when_stopped(
         deliver(mailbox, mail())
         until(stored(), "the mail is read")
         assert Mailbox.objects.get(pk=mailbox.pk).lease_until is not None  # it idles
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         process.wait(30)
     finally:
         if process.poll() is None:
@@ -364,3 +370,5 @@ def test_tiski_run_watches_the_mailboxes_and_gives_them_back_when_stopped(
         print(log.read_text()[-3000:])  # shown if the test fails
     # Logged out and given back: the next start reads it at once, not in 5 minutes.
     assert Mailbox.objects.get(pk=mailbox.pk).lease_until is None
+    assert process.returncode == status
+    assert "Traceback" not in log.read_text()

@@ -78,6 +78,10 @@ class Command(BaseCommand):
                 ws_per_message_deflate=settings.WS_PER_MESSAGE_DEFLATE,
             )
             uvicorn.Server(config).run()
+        except KeyboardInterrupt:
+            # Ctrl+C is how the desk is stopped: uvicorn has shut down by now, and hands
+            # the signal back; it is no error to print a traceback for.
+            pass
         finally:
             if listener is not None:
                 listener.stop()
