@@ -20,7 +20,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.worker import run_pending_tasks
 from tiski.mail.actions import QUOTED_SUMMARY, ingest_mail, retry_mail
-from tiski.mail.models import RawMail, RawMailStatus
+from tiski.mail.models import Mailbox, RawMail, RawMailStatus
 from tiski.mail.tokens import reply_address, reply_token
 from tiski.stores.models import Store
 
@@ -295,6 +295,20 @@ def test_what_is_not_a_mail_is_kept_as_failed(store: Store, source: bytes) -> No
 @override_settings(DEFAULT_FROM_EMAIL="Tiski <tiski@desk.example>")
 def test_our_own_mail_coming_back_is_ignored(store: Store, sender: str) -> None:
     result = ingest_mail(mail(sender=sender or "Tiski <Tiski@Desk.example>"))
+    assert result.status == RawMailStatus.IGNORED
+    assert not Conversation.objects.exists()
+
+
+def test_mail_from_a_mailbox_the_desk_reads_is_ignored(store: Store) -> None:
+    # The shop's own mailbox (read over IMAP) forwarding to the desk: the same loop.
+    Mailbox.objects.create(
+        store=store,
+        address="myynti@revontuli.example",
+        host="imap.example",
+        username="myynti",
+        password="x",
+    )
+    result = ingest_mail(mail(sender="Myynti <Myynti@revontuli.example>"))
     assert result.status == RawMailStatus.IGNORED
     assert not Conversation.objects.exists()
 

@@ -105,7 +105,9 @@ def acknowledgement_text(conversation: Conversation) -> str:
     return "\n".join(lines)
 
 
-def acknowledge(received: Received, parsed: ParsedMail) -> Message | None:
+def acknowledge(
+    received: Received, parsed: ParsedMail, *, desk: set[str] | None = None
+) -> Message | None:
     """Acknowledge the new conversation a customer's mail opened, unless its store does
     not want that, the mail is one no machine should answer, or the sender has had
     enough acknowledgements this hour. Returns the queued acknowledgement."""
@@ -113,7 +115,7 @@ def acknowledge(received: Received, parsed: ParsedMail) -> Message | None:
     store = conversation.store
     if not store.acknowledge_email or not received.created_conversation or received.duplicate:
         return None
-    reason = refusal(parsed, desk=desk_addresses())
+    reason = refusal(parsed, desk=desk_addresses() if desk is None else desk)
     if reason:
         logger.info(
             "no acknowledgement of %s for %s: %s",

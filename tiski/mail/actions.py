@@ -40,6 +40,7 @@ from tiski.mail.models import RawMail, RawMailStatus, Via
 from tiski.mail.parse import MailParseError, ParsedMail, parse_mail
 from tiski.mail.quotes import split_html, split_text
 from tiski.mail.received import after_received
+from tiski.mail.recipients import desk_addresses
 from tiski.mail.threads import find_thread, load_conversation, normalize_subject
 from tiski.mail.tokens import base_address
 from tiski.stores.models import Store
@@ -173,8 +174,12 @@ def process_raw_mails(raws: Sequence[RawMail]) -> list[Ingested]:
             parsed.append(exc)
     try:
         with transaction.atomic():
-            stores = support_addresses()
-            return [_process_one(raw, mail, stores) for raw, mail in zip(raws, parsed, strict=True)]
+            # Looked up once a batch: every mail is checked against both.
+            stores, desk = support_addresses(), desk_addresses()
+            return [
+                _process_one(raw, mail, stores, desk)
+                for raw, mail in zip(raws, parsed, strict=True)
+            ]
     except Exception as exc:
         if len(raws) > 1:
             # The batch's transaction broke as a whole (a lost connection, a deadlock):
@@ -188,13 +193,13 @@ def process_raw_mails(raws: Sequence[RawMail]) -> list[Ingested]:
 
 
 def _process_one(
-    raw: RawMail, parsed: ParsedMail | Exception, stores: dict[str, Store]
+    raw: RawMail, parsed: ParsedMail | Exception, stores: dict[str, Store], desk: set[str]
 ) -> Ingested:
     try:
         with transaction.atomic():
             if isinstance(parsed, Exception):
                 raise parsed
-            return _process(raw, parsed, stores)
+            return _process(raw, parsed, stores, desk)
     except (MailParseError, MailRefused, ActionError) as exc:
         error = str(exc)
     except DatabaseError:
@@ -238,7 +243,9 @@ def _finish(raw: RawMail, status: str, **fields: object) -> None:
     update_rows([raw], [*_PROCESSED_FIELDS, *fields])
 
 
-def _process(raw: RawMail, parsed: ParsedMail, stores: dict[str, Store]) -> Ingested:
+def _process(
+    raw: RawMail, parsed: ParsedMail, stores: dict[str, Store], desk: set[str]
+) -> Ingested:
     raw.message_id_header = parsed.message_id[:255]
     raw.sender = parsed.from_address[:255]
     raw.subject = parsed.subject[:300]
@@ -263,7 +270,7 @@ def _process(raw: RawMail, parsed: ParsedMail, stores: dict[str, Store]) -> Inge
     if not parsed.from_address:
         raise MailRefused(_("The mail has no sender address."))
     sender = base_address(parsed.from_address)
-    if sender in stores or sender == base_address(settings.DEFAULT_FROM_EMAIL):
+    if sender in desk:
         # Our own mail coming back (a forwarding loop): answering it would loop again.
         _finish(raw, RawMailStatus.IGNORED, error=_("Sent from the desk's own address."))
         return Ingested(raw, parsed=parsed)
@@ -322,7 +329,7 @@ def _process(raw: RawMail, parsed: ParsedMail, stores: dict[str, Store]) -> Inge
         else RawMailStatus.APPENDED
     )
     # Its Cc kept, a new conversation acknowledged: in this transaction, with the message.
-    after_received(received, parsed, raw)
+    after_received(received, parsed, raw, desk)
     _finish(raw, status, conversation=received.conversation, message=received.message)
     return Ingested(raw, text=received.message.body_text, parsed=parsed)
 

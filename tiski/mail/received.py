@@ -12,20 +12,24 @@ from tiski.core.actors import Actor
 from tiski.mail.acknowledge import acknowledge
 from tiski.mail.models import RawMail, Via
 from tiski.mail.parse import ParsedMail
-from tiski.mail.recipients import cc_of_mail, customer_addresses
+from tiski.mail.recipients import cc_of_mail, customer_addresses, desk_addresses
 from tiski.mail.tokens import base_address
 
 
-def after_received(received: Received, parsed: ParsedMail, raw: RawMail) -> None:
+def after_received(
+    received: Received, parsed: ParsedMail, raw: RawMail, desk: set[str] | None = None
+) -> None:
+    """``desk`` is ``desk_addresses()``, when the caller has it already."""
     if received.duplicate:
         return
-    remember_cc(received, parsed)
+    desk = desk_addresses() if desk is None else desk
+    remember_cc(received, parsed, desk)
     # Mail imported from files is history: its senders are not waiting for an answer.
     if raw.via != Via.FILE:
-        acknowledge(received, parsed)
+        acknowledge(received, parsed, desk=desk)
 
 
-def remember_cc(received: Received, parsed: ParsedMail) -> list[str]:
+def remember_cc(received: Received, parsed: ParsedMail, desk: set[str]) -> list[str]:
     """Keep the other people the customer's mail was for, so replies copy them too.
 
     Only from the customer's own mail: not from an automatic one, nor from a list (whose
@@ -44,7 +48,7 @@ def remember_cc(received: Received, parsed: ParsedMail) -> list[str]:
     }
     if not others or parsed.from_address.lower() not in customer_addresses(conversation):
         return []
-    wanted = cc_of_mail(parsed, conversation)
+    wanted = cc_of_mail(parsed, conversation, desk)
     if not wanted:
         return []
     return add_cc(conversation, wanted, actor=Actor.for_contact(conversation.contact))

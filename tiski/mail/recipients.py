@@ -78,10 +78,10 @@ def usable_cc(
     return kept
 
 
-def cc_of_mail(parsed: ParsedMail, conversation: Conversation) -> list[str]:
+def cc_of_mail(parsed: ParsedMail, conversation: Conversation, desk: set[str]) -> list[str]:
     """The people a customer's mail was also for: its To and Cc, less the desk's
-    addresses (and wherever the mail was delivered to), less the customer."""
-    desk = desk_addresses() | {base_address(a) for a in parsed.delivered_to}
+    addresses (``desk``, and wherever the mail was delivered to), less the customer."""
+    desk = desk | {base_address(a) for a in parsed.delivered_to}
     candidates = [address for _name, address in (*parsed.to, *parsed.cc)]
     return usable_cc(
         candidates,
