@@ -63,8 +63,9 @@ def test_log_in_open_answer_and_see_the_reply(page: Any, desk: dict[str, Any]) -
     message = Message.objects.get(conversation=desk["newest"], kind=Kind.REPLY, direction="out")
     assert message.status == DeliveryStatus.QUEUED
     assert Conversation.objects.get(pk=desk["newest"].pk).assignee == desk["agent"]
-    # Answering assigned it: the header's assignee select says so after the swap.
-    assert page.locator("#assignee").input_value() == str(desk["agent"].pk)
+    # Answering assigned it: the header's assignee select says so once the header is
+    # swapped in (after the reply shows, so waited for, not read at once).
+    expect(page.locator("#assignee")).to_have_value(str(desk["agent"].pk))
 
 
 def test_keyboard_and_canned_responses(page: Any, desk: dict[str, Any]) -> None:
