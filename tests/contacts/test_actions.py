@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import SYSTEM, recorded
 from tiski.contacts.actions import (
+    ContactRequest,
     IdentityInput,
+    ResolvedContact,
     add_contact_note,
     add_identity,
     create_contact,
     resolve_contact,
+    resolve_contacts,
     set_contact_tags,
     update_contact,
 )
@@ -105,3 +112,62 @@ def test_tags_notes_and_updates(store: Store, owner: object) -> None:
         add_contact_note(contact, body="   ", actor=SYSTEM)
     with pytest.raises(ActionError):
         update_contact(contact, language="klingon", actor=SYSTEM)
+
+
+def test_many_senders_resolve_as_if_one_after_the_other(store: Store, other_store: Store) -> None:
+    known = resolve_contact(
+        store, actor=SYSTEM, identities=[IdentityInput(EMAIL, "known@example.fi")]
+    ).contact
+
+    def asking(email: str, *more: IdentityInput, name: str = "", at: Store = store) -> Any:
+        return ContactRequest(at, [IdentityInput(EMAIL, email), *more], name=name)
+
+    with recorded() as events:
+        outcomes = resolve_contacts(
+            [
+                asking("new@example.fi", name="Uusi"),
+                asking("known@example.fi", IdentityInput(PHONE, "040 123 4567"), name="Vanha"),
+                asking("NEW@example.fi", IdentityInput(PHONE, "050 765 4321")),
+                asking("no-at-sign"),
+                asking("new@example.fi", at=other_store),
+            ],
+            actor=SYSTEM,
+        )
+    new, old, new_again, bad, elsewhere = outcomes
+    assert isinstance(bad, ActionError)
+    assert isinstance(new, ResolvedContact) and new.created
+    assert isinstance(new_again, ResolvedContact) and not new_again.created
+    assert new_again.contact is new.contact
+    assert isinstance(old, ResolvedContact) and old.contact.pk == known.pk and not old.created
+    assert isinstance(elsewhere, ResolvedContact) and elsewhere.contact.store_id == other_store.pk
+    # The known contact had no name: the header's name fills it; identities were added.
+    known.refresh_from_db()
+    assert known.name == "Vanha"
+    assert set(new.contact.identities.values_list("value", flat=True)) == {
+        "new@example.fi",
+        "+358507654321",
+    }
+    assert known.identities.filter(kind=PHONE).get().value == "+358401234567"
+    assert [(e.type, e.contact_id) for e in events] == [  # type: ignore[attr-defined]
+        ("contact.created", new.contact.pk),
+        ("contact.identity_added", new.contact.pk),
+        ("contact.identity_added", new.contact.pk),
+        ("contact.created", elsewhere.contact.pk),
+        ("contact.identity_added", elsewhere.contact.pk),
+        ("contact.identity_added", known.pk),
+        ("contact.updated", known.pk),
+    ]
+
+
+def test_resolving_many_senders_takes_the_same_statements_as_few(store: Store) -> None:
+    def count(n: int, prefix: str) -> int:
+        requests = [
+            ContactRequest(store, [IdentityInput(EMAIL, f"{prefix}{i}@example.fi")], name="N")
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            resolve_contacts(requests, actor=SYSTEM)
+        return len(captured)
+
+    assert count(3, "a") == count(30, "b")
+    assert Contact.objects.count() == 33

@@ -10,10 +10,15 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import SYSTEM
 from tests.mail.test_ingest import mail
-from tiski.conversations.models import Conversation
+from tiski.contacts.actions import IdentityInput, add_identity
+from tiski.contacts.models import IdentityKind
+from tiski.conversations.actions import change_status
+from tiski.conversations.models import Conversation, Status
 from tiski.core import clock
 from tiski.mail import actions
 from tiski.mail.actions import MailSource, ingest_mail, ingest_mails, store_raw_mail
@@ -59,16 +64,16 @@ def test_a_batch_is_processed_in_order_and_a_reply_finds_the_mail_before_it(
 def test_a_mail_that_breaks_the_batch_fails_alone(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    receive = actions.receive_message
+    receive = actions.receive_messages
 
-    def broken_for_one(inbound: Any) -> Any:
-        if inbound.subject == "Rikki":
+    def broken_for_one(inbounds: Any) -> Any:
+        if any(inbound.subject == "Rikki" for inbound in inbounds):
             # As a lost connection or a constraint would: the batch's transaction is
             # no longer usable.
             raise DatabaseError("connection lost")
-        return receive(inbound)
+        return receive(inbounds)
 
-    monkeypatch.setattr(actions, "receive_message", broken_for_one)
+    monkeypatch.setattr(actions, "receive_messages", broken_for_one)
     sources = [
         mail("Yksi", sender="a@example.fi", subject="Yksi"),
         mail("Rikki", sender="b@example.fi", subject="Rikki"),
@@ -124,3 +129,96 @@ def test_retry_failed_also_takes_mail_left_unprocessed(store: Store) -> None:
     assert RawMail.objects.get(pk=fresh.pk).status == RawMailStatus.NEW
     conversation = Conversation.objects.get(pk=lines[0]["conversation"])
     assert conversation.messages.get().body_text == "Jäi kesken"
+
+
+def test_the_statements_of_a_batch_do_not_grow_with_its_size(store: Store) -> None:
+    def count(n: int, batch: str) -> int:
+        sources = [
+            MailSource(
+                mail(f"Kysymys {i}", sender=f"{batch}{i}@example.fi", subject=f"Aihe {i}"),
+                store=store,
+            )
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            results = ingest_mails(sources)
+        assert {r.status for r in results} == {RawMailStatus.CREATED}
+        return len(captured)
+
+    assert count(3, "a") == count(30, "b")
+    assert Conversation.objects.count() == 33
+
+
+def test_a_batch_reads_what_its_earlier_mails_did_to_a_conversation(store: Store) -> None:
+    first = ingest_mail(mail("Missä paketti?", subject="Paketti", message_id="<p1@example.fi>"))
+    conversation = first.raw.conversation
+    assert conversation is not None
+    change_status(conversation, status=Status.RESOLVED, actor=SYSTEM)
+    # The first reopens the conversation; the second (Matti's wife, answering the same
+    # mail about something else) then finds it open and joins it, as it would have
+    # arriving a moment later on its own. Read together with the first, it would have
+    # found the conversation resolved and opened a new one.
+    results = ingest_mails(
+        [
+            MailSource(mail("Ei tullut.", subject="Re: Paketti", In_Reply_To="<p1@example.fi>")),
+            MailSource(
+                mail(
+                    "Ja lasku?",
+                    sender="Liisa <liisa@example.fi>",
+                    subject="Lasku",
+                    In_Reply_To="<p1@example.fi>",
+                )
+            ),
+        ]
+    )
+    assert [r.status for r in results] == [RawMailStatus.APPENDED, RawMailStatus.APPENDED]
+    assert {r.raw.conversation for r in results} == {conversation}
+    conversation.refresh_from_db()
+    assert conversation.status == Status.OPEN
+    assert list(conversation.messages.filter(kind="reply").values_list("body_text", flat=True)) == [
+        "Missä paketti?",
+        "Ei tullut.",
+        "Ja lasku?",
+    ]
+
+
+def test_a_customer_writing_from_two_addresses_in_one_batch_is_one_writer(store: Store) -> None:
+    matti = ingest_mail(mail("Hei", subject="Vanha asia")).raw.conversation
+    assert matti is not None
+    add_identity(
+        matti.contact, IdentityInput(IdentityKind.EMAIL, "matti@work.example"), actor=SYSTEM
+    )
+    results = ingest_mails(
+        [
+            MailSource(mail("Uusi kysymys", subject="Takuu")),
+            # From his other address, about the same thing, with no thread headers: the
+            # conversation the first mail opens.
+            MailSource(mail("Unohdin kuitin", sender="matti@work.example", subject="takuu")),
+        ]
+    )
+    assert [r.status for r in results] == [RawMailStatus.CREATED, RawMailStatus.APPENDED]
+    assert results[0].raw.conversation == results[1].raw.conversation != matti
+
+
+def test_a_mail_placed_by_its_subject_waits_for_a_reopening_in_its_batch(store: Store) -> None:
+    first = ingest_mail(mail("Missä paketti?", subject="Paketti", message_id="<q1@example.fi>"))
+    conversation = first.raw.conversation
+    assert conversation is not None
+    change_status(conversation, status=Status.RESOLVED, actor=SYSTEM)
+    results = ingest_mails(
+        [
+            # Liisa answers in the thread, which reopens it ...
+            MailSource(
+                mail(
+                    "Ei ole tullut.",
+                    sender="liisa@example.fi",
+                    subject="Re: Paketti",
+                    In_Reply_To="<q1@example.fi>",
+                )
+            ),
+            # ... so Matti's mail without thread headers joins it by its subject.
+            MailSource(mail("Vieläkään ei mitään.", subject="Paketti")),
+        ]
+    )
+    assert [r.status for r in results] == [RawMailStatus.APPENDED, RawMailStatus.APPENDED]
+    assert {r.raw.conversation for r in results} == {conversation}

@@ -19,7 +19,8 @@ from tiski.conversations.models import Conversation, DeliveryStatus, Message, St
 from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.worker import run_pending_tasks
-from tiski.mail.actions import QUOTED_SUMMARY, ingest_mail, retry_mail
+from tiski.mail.actions import ingest_mail, retry_mail
+from tiski.mail.bodies import QUOTED_SUMMARY
 from tiski.mail.models import Mailbox, RawMail, RawMailStatus
 from tiski.mail.tokens import reply_address, reply_token
 from tiski.stores.models import Store

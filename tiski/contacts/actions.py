@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tiski.contacts.events import (
@@ -21,9 +20,11 @@ from tiski.contacts.events import (
 )
 from tiski.contacts.identities import normalize_identity
 from tiski.contacts.models import Contact, ContactIdentity, ContactNote, ContactTag
+from tiski.contacts.queries import identity_owners
+from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
-from tiski.core.rows import in_params, in_sql, insert_rows, select_rows
+from tiski.core.rows import insert_rows, select_rows, update_rows
 from tiski.events import publish
 from tiski.stores.models import Store
 
@@ -54,43 +55,15 @@ def _check_language(language: str) -> None:
         raise ActionError(_("Unknown language %(code)s.") % {"code": language}, field="language")
 
 
-def _owners(store_id: int, identities: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The contact id each of ``identities`` already belongs to (plain SQL: every mail
-    and chat from someone new asks, and the ORM compiled the query each time)."""
-    if not identities:
-        return {}
-    connection = connections[router.db_for_read(ContactIdentity)]
-    kinds = sorted({kind for kind, _value in identities})
-    values = sorted({value for _kind, value in identities})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _owners_sql(connection.alias, len(kinds), len(values)),
-            [store_id, *in_params(connection, kinds), *in_params(connection, values)],
-        )
-        found = {(kind, value): contact_id for kind, value, contact_id in cursor.fetchall()}
-    return {identity: found[identity] for identity in identities if identity in found}
-
-
-@cache
-def _owners_sql(alias: str, kinds: int, values: int) -> str:
-    connection = connections[alias]
-    q = connection.ops.quote_name
-    return (
-        f"SELECT {q('kind')}, {q('value')}, {q('contact_id')} "  # noqa: S608 (names come from the model)
-        f"FROM {q(ContactIdentity._meta.db_table)} WHERE {q('store_id')} = %s "
-        f"AND {in_sql(connection, q('kind'), kinds)} AND {in_sql(connection, q('value'), values)}"
-    )
-
-
 def _add_identities(
     contact: Contact,
     identities: list[tuple[str, str]],
     actor: Actor,
     owners: dict[tuple[str, str], int] | None = None,
 ) -> None:
-    """Add ``identities`` to ``contact``; ``owners`` is what ``_owners`` said of them, if
+    """Add ``identities`` to ``contact``; ``owners`` is what ``identity_owners`` said of them, if
     the caller asked already in this transaction."""
-    owners = _owners(contact.store_id, identities) if owners is None else owners
+    owners = identity_owners(contact.store_id, identities) if owners is None else owners
     for kind, value in identities:
         owner = owners.get((kind, value))
         if owner == contact.pk:
@@ -139,6 +112,16 @@ class ResolvedContact:
     created: bool
 
 
+@dataclass(frozen=True)
+class ContactRequest:
+    """Someone a message came from, as ``resolve_contacts`` is asked to find them."""
+
+    store: Store
+    identities: Sequence[IdentityInput]
+    name: str = ""
+    language: str = ""
+
+
 @transaction.atomic
 def resolve_contact(
     store: Store,
@@ -154,42 +137,125 @@ def resolve_contact(
     contact are left where they are (two people can share a phone; merging them is an
     agent's decision, not a guess).
     """
-    normalized = _normalized(store, identities)
-    if not normalized:
-        raise ActionError(_("A contact needs an email, phone or other identity."))
-    owners = _owners(store.pk, normalized)
-    owner = next((owners[i] for i in normalized if i in owners), None)
-    if owner is None:
-        _check_language(language if language in LANGUAGE_CODES else "")
-        contact = Contact(
-            store=store,
-            name=name.strip()[:200],
-            language=language if language in LANGUAGE_CODES else "",
+    [outcome] = resolve_contacts([ContactRequest(store, identities, name, language)], actor=actor)
+    if isinstance(outcome, ActionError):
+        raise outcome
+    return outcome
+
+
+def resolve_contacts(
+    requests: Sequence[ContactRequest], *, actor: Actor
+) -> list[ResolvedContact | ActionError]:
+    """``resolve_contact`` for many senders at once, as if one after the other: a sender
+    named twice gets the contact the first request created. Call it in a transaction.
+
+    A constant number of statements whatever the number of requests (an import, the
+    chat writer's batch): one lookup of the identities per store, one read of the
+    contacts found, one insert of the new contacts and one of the new identities.
+    """
+    outcomes: list[ResolvedContact | ActionError | None] = [None] * len(requests)
+    wanted: list[tuple[int, list[tuple[str, str]]]] = []
+    for index, request in enumerate(requests):
+        try:
+            normalized = _normalized(request.store, request.identities)
+            if not normalized:
+                raise ActionError(_("A contact needs an email, phone or other identity."))
+        except ActionError as exc:
+            outcomes[index] = exc
+        else:
+            wanted.append((index, normalized))
+    # Who owns each identity, by store; filled in as this batch creates and adds.
+    owners: dict[int, dict[tuple[str, str], Contact]] = {}
+    by_store: dict[int, list[tuple[str, str]]] = {}
+    for index, normalized in wanted:
+        by_store.setdefault(requests[index].store.pk, []).extend(normalized)
+    found_ids = {
+        store_id: identity_owners(store_id, list(dict.fromkeys(identities)))
+        for store_id, identities in by_store.items()
+    }
+    loaded = {
+        contact.pk: contact
+        for contact in select_rows(
+            Contact, sorted({pk for ids in found_ids.values() for pk in ids.values()})
         )
-        insert_rows([contact])
+    }
+    for store_id, ids in found_ids.items():
+        owners[store_id] = {identity: loaded[pk] for identity, pk in ids.items()}
+
+    new_contacts: list[Contact] = []
+    # Each with its owner: the identity's own reference is dropped once its id is set.
+    new_identities: list[tuple[ContactIdentity, Contact]] = []
+    changed: dict[int, tuple[Contact, list[str]]] = {}
+    for index, normalized in wanted:
+        request = requests[index]
+        store = request.store
+        known = owners[store.pk]
+        owner = next((known[i] for i in normalized if i in known), None)
+        name = request.name.strip()[:200]
+        language = request.language if request.language in LANGUAGE_CODES else ""
+        created = owner is None
+        if owner is None:
+            owner = Contact(store=store, name=name, language=language)
+            new_contacts.append(owner)
+        else:
+            owner.store = store
+            fields = changed.setdefault(id(owner), (owner, []))[1]
+            if name and not owner.name:
+                owner.name = name
+                fields.append("name")
+            if language and not owner.language:
+                owner.language = language
+                fields.append("language")
+        for kind, value in normalized:
+            if (kind, value) not in known:
+                known[(kind, value)] = owner
+                identity = ContactIdentity(store_id=store.pk, kind=kind, value=value)
+                new_identities.append((identity, owner))
+        outcomes[index] = ResolvedContact(owner, created=created)
+
+    insert_rows(new_contacts)
+    for identity, owner in new_identities:
+        identity.contact_id = owner.pk  # given its id by the insert above
+    insert_rows([identity for identity, _owner in new_identities])
+    updated = [(contact, fields) for contact, fields in changed.values() if fields]
+    now = clock.now()
+    for contact, _fields in updated:
+        contact.updated_at = now
+    for shape in {tuple(f) for _c, f in updated}:
+        update_rows([c for c, f in updated if tuple(f) == shape], [*shape, "updated_at"])
+
+    # Announced in the order a one-by-one resolution would have: a contact, then its
+    # identities; then the changes to contacts that were there.
+    new_ids = {id(contact) for contact in new_contacts}
+    for contact in new_contacts:
         publish(
-            ContactCreated(store_id=store.pk, actor=actor, contact_id=contact.pk, name=contact.name)
+            ContactCreated(
+                store_id=contact.store_id, actor=actor, contact_id=contact.pk, name=contact.name
+            )
         )
-        _add_identities(contact, normalized, actor, owners={})
-        return ResolvedContact(contact, created=True)
-    [contact] = select_rows(Contact, [owner])
-    contact.store = store
-    new = [i for i in normalized if i not in owners]
-    if new:
-        _add_identities(contact, new, actor, owners=owners)
-    changed = []
-    if name.strip() and not contact.name:
-        contact.name = name.strip()[:200]
-        changed.append("name")
-    if language in LANGUAGE_CODES and not contact.language:
-        contact.language = language
-        changed.append("language")
-    if changed:
-        contact.save(update_fields=[*changed, "updated_at"])
+        for identity, owner in new_identities:
+            if owner is contact:
+                publish(_identity_added(identity, actor))
+    for identity, owner in new_identities:
+        if id(owner) not in new_ids:
+            publish(_identity_added(identity, actor))
+    for contact, fields in updated:
         publish(
-            ContactUpdated(store_id=store.pk, actor=actor, contact_id=contact.pk, changed=changed)
+            ContactUpdated(
+                store_id=contact.store_id, actor=actor, contact_id=contact.pk, changed=fields
+            )
         )
-    return ResolvedContact(contact, created=False)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _identity_added(identity: ContactIdentity, actor: Actor) -> IdentityAdded:
+    return IdentityAdded(
+        store_id=identity.store_id,
+        actor=actor,
+        contact_id=identity.contact_id,
+        kind=identity.kind,
+        value=identity.value,
+    )
 
 
 @transaction.atomic

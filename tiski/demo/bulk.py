@@ -730,7 +730,7 @@ def _assign_numbers(
 
 
 def _lock_counters(stores: list[_Store]) -> None:
-    """Hold the store rows (as allocate_number does) and read where numbering continues."""
+    """Hold the store rows (as allocate_numbers does) and read where numbering continues."""
     ids = [store.id for store in stores]
     counters = dict(
         Store.objects.select_for_update()

@@ -2,7 +2,7 @@
 
 ``ingest_mail`` is the one path of the SMTP listener, the IMAP poller and
 ``tiski mail ingest``: the source is stored first and committed, then parsed, threaded
-and handed to ``receive_message``. A mail that cannot be processed stays stored,
+and handed to ``receive_messages``. A mail that cannot be processed stays stored,
 marked failed with the reason, and ``retry_mail`` runs it again.
 """
 
@@ -12,17 +12,16 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from tiski.contacts.actions import IdentityInput
-from tiski.contacts.models import ContactIdentity, IdentityKind
-from tiski.conversations.actions import InboundMessage, mark_delivery, receive_message
-from tiski.conversations.attachments import MAX_ATTACHMENTS_PER_MESSAGE, IncomingFile
+from tiski.contacts.models import IdentityKind
+from tiski.contacts.queries import identity_owners
+from tiski.conversations.actions import InboundMessage, mark_delivery, receive_messages
 from tiski.conversations.models import (
     UNRESOLVED,
     Channel,
@@ -34,22 +33,23 @@ from tiski.conversations.models import (
 from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
-from tiski.core.html import html_to_text, sanitize_html, text_to_html
-from tiski.core.rows import in_params, in_sql, update_rows
+from tiski.core.rows import update_rows
+from tiski.mail.bodies import message_bodies, message_files
 from tiski.mail.models import RawMail, RawMailStatus, Via
 from tiski.mail.parse import MailParseError, ParsedMail, parse_mail
-from tiski.mail.quotes import split_html, split_text
 from tiski.mail.received import after_received
 from tiski.mail.recipients import desk_addresses
-from tiski.mail.threads import find_thread, load_conversation, normalize_subject
+from tiski.mail.threads import (
+    MailThreadKeys,
+    find_threads,
+    normalize_subject,
+    open_with_same_subject,
+)
 from tiski.mail.tokens import base_address
 from tiski.stores.models import Store
 
 logger = logging.getLogger(__name__)
 
-# Folds the quoted history under the new text; a sign, not words, so it reads the same
-# to every agent whatever the language of the mail.
-QUOTED_SUMMARY = "\u2022\u2022\u2022"
 # A customer writing again about the same subject within this many days, without any
 # header that threads it, continues their open conversation.
 SAME_SUBJECT_DAYS = 30
@@ -149,11 +149,12 @@ def process_raw_mail(raw: RawMail) -> Ingested:
 def process_raw_mails(raws: Sequence[RawMail]) -> list[Ingested]:
     """Parse stored mails, then thread and store them all in one transaction.
 
-    Each mail has a savepoint of its own: one that fails is rolled back alone and marked
-    failed, and the others are kept. One commit for the lot is most of what makes an
-    import fast (a commit cost more than the rest of a mail's writes). Mails are handled
-    in order, each seeing what the ones before it stored, so a reply threads to a mail
-    earlier in the same batch.
+    One commit for the lot, and a constant number of statements for each wave of mails
+    (see ``_in_waves``), is most of what makes an import fast: per mail, a commit and
+    the round trips cost more than the rest of storing it. The result is the same as
+    processing the mails one after the other: a reply threads to a mail earlier in the
+    same batch. If anything breaks the batch, its mails are processed one by one, so
+    only the mail that cannot be stored is marked failed.
     """
     if len(raws) > BATCH_MAILS:
         # A long backlog: transactions of a bounded size (SQLite's writer is held).
@@ -174,78 +175,68 @@ def process_raw_mails(raws: Sequence[RawMail]) -> list[Ingested]:
             parsed.append(exc)
     try:
         with transaction.atomic():
-            # Looked up once a batch: every mail is checked against both.
-            stores, desk = support_addresses(), desk_addresses()
-            return [
-                _process_one(raw, mail, stores, desk)
-                for raw, mail in zip(raws, parsed, strict=True)
-            ]
+            results = _process_batch(raws, parsed)
+            update_rows([r.raw for r in results], _FINISHED_FIELDS)
+            return results
     except Exception as exc:
+        for raw in raws:
+            raw.attempts -= 1
         if len(raws) > 1:
-            # The batch's transaction broke as a whole (a lost connection, a deadlock):
-            # one by one, so that only the mail that cannot be stored is marked failed.
+            # The batch's transaction broke as a whole (a lost connection, a deadlock, a
+            # bug one mail sets off): one by one, so that only that mail fails.
             logger.exception("a batch of %d mails failed; processing one by one", len(raws))
-            for raw in raws:
-                raw.attempts -= 1
             return [result for raw in raws for result in process_raw_mails([raw])]
         logger.exception("could not process raw mail %s", raws[0].pk)
+        raws[0].attempts += 1
         return [_failed(raws[0], f"{type(exc).__name__}: {exc}")]
 
 
-def _process_one(
-    raw: RawMail, parsed: ParsedMail | Exception, stores: dict[str, Store], desk: set[str]
-) -> Ingested:
-    try:
-        with transaction.atomic():
-            if isinstance(parsed, Exception):
-                raise parsed
-            return _process(raw, parsed, stores, desk)
-    except (MailParseError, MailRefused, ActionError) as exc:
-        error = str(exc)
-    except DatabaseError:
-        # The savepoint is gone and the connection may be too: the batch decides.
-        raise
-    except Exception as exc:
-        # A bug: the mail stays, the trace goes to the log.
-        logger.exception("could not process raw mail %s", raw.pk)
-        error = f"{type(exc).__name__}: {exc}"
-    return _failed(raw, error)
+@dataclass
+class _Mail:
+    """One mail on its way into a conversation."""
+
+    index: int
+    raw: RawMail
+    parsed: ParsedMail
+    store: Store
+    recipients: list[str]
+    keys: MailThreadKeys
+    sender: str
+    # Who wrote it: their contact's id, or their address when they are new.
+    writer: tuple[int, str] = (0, "")
+    # Where the threading rules placed it, and where it goes: that conversation, the
+    # sender's open one with the same subject, a new one (None).
+    found: Conversation | None = None
+    conversation: Conversation | None = None
+    by_subject: bool = False
 
 
-def _failed(raw: RawMail, error: str) -> Ingested:
-    raw.status = RawMailStatus.FAILED
-    raw.error = error[:2000]
-    raw.conversation = raw.message = None
-    raw.processed_at = clock.now()
-    try:
-        with transaction.atomic():
-            raw.save(update_fields=_PROCESSED_FIELDS)
-    except DatabaseError:
-        # Still "new" in the database: `tiski mail retry --failed` picks it up.
-        logger.exception("could not mark raw mail %s failed", raw.pk)
-    return Ingested(raw)
+def _process_batch(raws: Sequence[RawMail], parsed: list[ParsedMail | Exception]) -> list[Ingested]:
+    # Looked up once a batch: every mail is checked against both.
+    stores, desk = support_addresses(), desk_addresses()
+    results: list[Ingested | None] = [None] * len(raws)
+    waiting: list[_Mail] = []
+    for index, (raw, mail) in enumerate(zip(raws, parsed, strict=True)):
+        try:
+            if isinstance(mail, Exception):
+                raise mail
+            outcome = _sort(index, raw, mail, stores, desk)
+        except (MailParseError, MailRefused, ActionError) as exc:
+            outcome = _refused(raw, str(exc))
+        if isinstance(outcome, _Mail):
+            waiting.append(outcome)
+        else:
+            results[index] = outcome
+    for index, ingested in _in_waves(waiting, desk):
+        results[index] = ingested
+    return [result for result in results if result is not None]
 
 
-_PROCESSED_FIELDS = (
-    *("store", "message_id_header", "sender", "subject"),
-    *("status", "error", "attempts", "processed_at"),
-)
-
-
-def _finish(raw: RawMail, status: str, **fields: object) -> None:
-    raw.status = status
-    raw.error = str(fields.pop("error", ""))
-    for name, value in fields.items():
-        setattr(raw, name, value)
-    raw.processed_at = clock.now()
-    # Everything but the source, which is written once (re-sending it cost more than
-    # the rest of the update); not .save(), whose UPDATE cost more to build than to run.
-    update_rows([raw], [*_PROCESSED_FIELDS, *fields])
-
-
-def _process(
-    raw: RawMail, parsed: ParsedMail, stores: dict[str, Store], desk: set[str]
-) -> Ingested:
+def _sort(
+    index: int, raw: RawMail, parsed: ParsedMail, stores: dict[str, Store], desk: set[str]
+) -> _Mail | Ingested:
+    """What becomes of a mail before threading: which store, and whether it is a
+    bounce, our own mail coming back, or a mail to thread."""
     raw.message_id_header = parsed.message_id[:255]
     raw.sender = parsed.from_address[:255]
     raw.subject = parsed.subject[:300]
@@ -269,69 +260,204 @@ def _process(
         return _bounce(raw, parsed, store)
     if not parsed.from_address:
         raise MailRefused(_("The mail has no sender address."))
-    sender = base_address(parsed.from_address)
-    if sender in desk:
+    if base_address(parsed.from_address) in desk:
         # Our own mail coming back (a forwarding loop): answering it would loop again.
         _finish(raw, RawMailStatus.IGNORED, error=_("Sent from the desk's own address."))
         return Ingested(raw, parsed=parsed)
-
-    thread = find_thread(
-        store,
+    keys = MailThreadKeys(
         recipients=recipients,
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
         subject=parsed.subject,
         sender=parsed.from_address,
     )
-    conversation = thread.conversation
-    if (
-        conversation is not None
-        and conversation.status not in UNRESOLVED
-        and not parsed.auto_submitted
-        and normalize_subject(parsed.subject) != normalize_subject(conversation.subject)
-    ):
-        # Back after the matter was closed, about something else: a new matter.
-        conversation = None
-    elif conversation is None and not parsed.auto_submitted:
-        conversation = _open_with_same_subject(store, parsed)
-    if conversation is None and parsed.auto_submitted:
-        _finish(
-            raw,
-            RawMailStatus.IGNORED,
-            error=_("An automatic mail that answers no conversation."),
-        )
-        return Ingested(raw, parsed=parsed)
+    return _Mail(index, raw, parsed, store, recipients, keys, parsed.from_address.lower())
 
-    text, html = _bodies(parsed)
-    received = receive_message(
-        InboundMessage(
-            store=store,
-            channel=Channel.EMAIL,
-            sender=[IdentityInput(IdentityKind.EMAIL, parsed.from_address)],
-            text=text,
-            html=html,
-            sender_name=parsed.from_name,
-            subject=parsed.subject,
-            language=parsed.language if parsed.language in _LANGUAGES else "",
-            external_id=parsed.message_id or f"sha256:{raw.sha256}",
-            conversation=conversation,
-            attachments=_files(parsed),
-            received_at=raw.received_at,
-            new_thread=conversation is None,
-            reopens=not parsed.auto_submitted,
+
+def _in_waves(mails: list[_Mail], desk: set[str]) -> list[tuple[int, Ingested]]:
+    """Thread and store ``mails`` in waves of mails that cannot see each other.
+
+    A mail waits for the next wave when an earlier mail still waiting could change where
+    it goes: one from the same person (it may open the conversation this one joins by
+    subject), one whose Message-ID it answers, one bound for the same conversation
+    (which that mail may reopen), or, for a mail placed by its subject, one that reopens
+    a conversation. Each wave reads what the ones before it stored, so the outcome is
+    that of storing the mails one after the other.
+    """
+    results: list[tuple[int, Ingested]] = []
+    while mails:
+        wave, later = _next_wave(mails)
+        kept: list[_Mail] = []
+        touched: set[int] = set()
+        reopening = False
+        for mail in wave:
+            bound = {c.pk for c in (mail.found, mail.conversation) if c is not None}
+            if bound & touched or (mail.by_subject and reopening):
+                later.append(mail)
+            else:
+                kept.append(mail)
+                found = mail.found
+                reopening |= found is not None and found.status not in UNRESOLVED
+            touched |= bound
+        results.extend(_store_wave(kept, desk))
+        mails = sorted(later, key=lambda m: m.index)
+    return results
+
+
+def _next_wave(mails: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
+    """The mails no earlier one decides for, each placed in its conversation."""
+    _know_writers(mails)
+    wave: list[_Mail] = []
+    later: list[_Mail] = []
+    writers: set[tuple[int, str]] = set()
+    message_ids: set[str] = set()
+    for mail in mails:
+        if mail.writer in writers or message_ids.intersection(mail.keys.message_ids()):
+            later.append(mail)
+        else:
+            wave.append(mail)
+        writers.add(mail.writer)
+        if mail.parsed.message_id:
+            message_ids.add(mail.parsed.message_id[:255])
+    by_store: dict[int, list[_Mail]] = {}
+    for mail in wave:
+        by_store.setdefault(mail.store.pk, []).append(mail)
+    for group in by_store.values():
+        _place(group[0].store, group)
+    return wave, later
+
+
+def _know_writers(mails: list[_Mail]) -> None:
+    """Who wrote each mail: two addresses of one customer are one writer."""
+    by_store: dict[int, list[_Mail]] = {}
+    for mail in mails:
+        by_store.setdefault(mail.store.pk, []).append(mail)
+    for store_id, group in by_store.items():
+        owners = identity_owners(
+            store_id, sorted({(IdentityKind.EMAIL, mail.sender) for mail in group})
         )
+        for mail in group:
+            contact_id = owners.get((IdentityKind.EMAIL, mail.sender))
+            mail.writer = (store_id, str(contact_id) if contact_id else mail.sender)
+
+
+def _place(store: Store, mails: list[_Mail]) -> None:
+    """Find each mail's conversation by the threading rules, then by subject."""
+    threads = find_threads(store, [mail.keys for mail in mails])
+    unplaced: list[_Mail] = []
+    for mail, thread in zip(mails, threads, strict=True):
+        conversation = mail.found = thread.conversation
+        auto = mail.parsed.auto_submitted
+        if (
+            conversation is not None
+            and conversation.status not in UNRESOLVED
+            and not auto
+            and normalize_subject(mail.parsed.subject) != normalize_subject(conversation.subject)
+        ):
+            # Back after the matter was closed, about something else: a new matter.
+            conversation = None
+        elif conversation is None and not auto:
+            unplaced.append(mail)
+            mail.by_subject = True
+        mail.conversation = conversation
+    since = clock.now() - timedelta(days=SAME_SUBJECT_DAYS)
+    same = open_with_same_subject(
+        store, [(mail.sender, mail.parsed.subject) for mail in unplaced], since=since
     )
-    status = (
-        RawMailStatus.DUPLICATE
-        if received.duplicate
-        else RawMailStatus.CREATED
-        if received.created_conversation
-        else RawMailStatus.APPENDED
+    for mail, conversation in zip(unplaced, same, strict=True):
+        mail.conversation = conversation
+
+
+def _store_wave(mails: list[_Mail], desk: set[str]) -> list[tuple[int, Ingested]]:
+    results: list[tuple[int, Ingested]] = []
+    storing: list[_Mail] = []
+    for mail in mails:
+        if mail.conversation is None and mail.parsed.auto_submitted:
+            _finish(
+                mail.raw,
+                RawMailStatus.IGNORED,
+                error=_("An automatic mail that answers no conversation."),
+            )
+            results.append((mail.index, Ingested(mail.raw, parsed=mail.parsed)))
+        else:
+            storing.append(mail)
+    outcomes = receive_messages([_inbound(mail) for mail in storing])
+    for mail, outcome in zip(storing, outcomes, strict=True):
+        if isinstance(outcome, ActionError):
+            results.append((mail.index, _refused(mail.raw, str(outcome))))
+            continue
+        status = (
+            RawMailStatus.DUPLICATE
+            if outcome.duplicate
+            else RawMailStatus.CREATED
+            if outcome.created_conversation
+            else RawMailStatus.APPENDED
+        )
+        # Its Cc kept, a new conversation acknowledged: in this transaction, with the
+        # message.
+        after_received(outcome, mail.parsed, mail.raw, desk)
+        _finish(mail.raw, status, conversation=outcome.conversation, message=outcome.message)
+        ingested = Ingested(mail.raw, text=outcome.message.body_text, parsed=mail.parsed)
+        results.append((mail.index, ingested))
+    return results
+
+
+def _inbound(mail: _Mail) -> InboundMessage:
+    parsed = mail.parsed
+    text, html = message_bodies(parsed)
+    return InboundMessage(
+        store=mail.store,
+        channel=Channel.EMAIL,
+        sender=[IdentityInput(IdentityKind.EMAIL, parsed.from_address)],
+        text=text,
+        html=html,
+        sender_name=parsed.from_name,
+        subject=parsed.subject,
+        language=parsed.language if parsed.language in _LANGUAGES else "",
+        external_id=parsed.message_id or f"sha256:{mail.raw.sha256}",
+        conversation=mail.conversation,
+        attachments=message_files(parsed),
+        received_at=mail.raw.received_at,
+        new_thread=mail.conversation is None,
+        reopens=not parsed.auto_submitted,
     )
-    # Its Cc kept, a new conversation acknowledged: in this transaction, with the message.
-    after_received(received, parsed, raw, desk)
-    _finish(raw, status, conversation=received.conversation, message=received.message)
-    return Ingested(raw, text=received.message.body_text, parsed=parsed)
+
+
+def _refused(raw: RawMail, error: str) -> Ingested:
+    """A mail that cannot become a message: failed, with the reason, for an admin."""
+    raw.status = RawMailStatus.FAILED
+    raw.error = error[:2000]
+    raw.conversation = raw.message = None
+    raw.processed_at = clock.now()
+    return Ingested(raw)
+
+
+def _failed(raw: RawMail, error: str) -> Ingested:
+    """``_refused``, saved on its own: the batch that should have saved it broke."""
+    _refused(raw, error)
+    try:
+        with transaction.atomic():
+            raw.save(update_fields=_FINISHED_FIELDS)
+    except DatabaseError:
+        # Still "new" in the database: `tiski mail retry --failed` picks it up.
+        logger.exception("could not mark raw mail %s failed", raw.pk)
+    return Ingested(raw)
+
+
+# Saved for every mail of a batch at its end, in one statement; never the source, which
+# is written once (re-sending it cost more than the rest of the update).
+_FINISHED_FIELDS = (
+    *("store", "message_id_header", "sender", "subject"),
+    *("status", "error", "attempts", "processed_at", "conversation", "message"),
+)
+
+
+def _finish(raw: RawMail, status: str, **fields: object) -> None:
+    raw.status = status
+    raw.error = str(fields.pop("error", ""))
+    for name, value in fields.items():
+        setattr(raw, name, value)
+    raw.processed_at = clock.now()
 
 
 def support_addresses() -> dict[str, Store]:
@@ -360,98 +486,6 @@ def _store_of_message(message_id: str) -> Store | None:
         .first()
     )
     return found.conversation.store if found else None
-
-
-def _open_with_same_subject(store: Store, parsed: ParsedMail) -> Conversation | None:
-    """The sender's open email conversation about the same subject, if recent: a
-    client that dropped the thread's headers should not split the matter in two."""
-    subject = normalize_subject(parsed.subject)
-    if not subject:
-        return None
-    since = clock.now() - timedelta(days=SAME_SUBJECT_DAYS)
-    for pk, candidate in _open_email_subjects(store, parsed.from_address, since):
-        if normalize_subject(candidate) == subject:
-            return load_conversation(store, pk)
-    return None
-
-
-@cache
-def _open_email_subjects_sql(alias: str) -> str:
-    connection = connections[alias]
-    q = connection.ops.quote_name
-    conversation, identity = q(Conversation._meta.db_table), q(ContactIdentity._meta.db_table)
-    status = in_sql(connection, "c." + q("status"), len(UNRESOLVED))
-    return (
-        f"SELECT c.{q('id')}, c.{q('subject')} FROM {identity} i "  # noqa: S608 (names come from the models)
-        f"JOIN {conversation} c ON c.{q('contact_id')} = i.{q('contact_id')} "
-        f"WHERE i.{q('store_id')} = %s AND i.{q('kind')} = %s AND i.{q('value')} = %s "
-        f"AND c.{q('store_id')} = %s AND c.{q('channel')} = %s "
-        f"AND {status} "
-        f"AND c.{q('last_message_at')} >= %s AND c.{q('merged_into_id')} IS NULL"
-    )
-
-
-def _open_email_subjects(store: Store, sender: str, since: datetime) -> list[tuple[int, str]]:
-    """(id, subject) of the sender's unresolved email conversations active since
-    ``since``: one plain query, where the ORM took two and compiled both per mail."""
-    connection = connections[router.db_for_read(Conversation)]
-    when = Conversation._meta.get_field("last_message_at").get_db_prep_value(
-        since, connection, prepared=False
-    )
-    params = [
-        *(store.pk, IdentityKind.EMAIL, sender, store.pk, Channel.EMAIL),
-        *in_params(connection, list(UNRESOLVED)),
-        when,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_open_email_subjects_sql(connection.alias), params)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
-
-
-def _bodies(parsed: ParsedMail) -> tuple[str, str]:
-    """The new text, and HTML with the quoted history folded under it."""
-    text = split_text(parsed.text)
-    if parsed.html:
-        html = split_html(parsed.html)
-        new_html, quoted_html = html.new, html.quoted
-    else:
-        new_html, quoted_html = text_to_html(text.new), text_to_html(text.quoted)
-    new_text = text.new.strip()
-    if not new_text and not parsed.attachments:
-        # Only a subject: the subject is what the customer said.
-        new_text = parsed.subject.strip()
-        if not html_to_text(new_html).strip():
-            new_html = text_to_html(new_text)
-    if quoted_html.strip():
-        new_html += f"<details><summary>{QUOTED_SUMMARY}</summary>{quoted_html}</details>"
-    # A mail longer than any message may be: the start is shown, the whole source is kept.
-    # (The cut HTML is made well-formed again by the sanitiser when it is stored.)
-    limit = settings.MAX_MESSAGE_CHARS
-    if len(new_text) > limit:
-        new_text = new_text[: limit - 1] + "\u2026"
-    if len(new_html) > limit * 4:
-        new_html = sanitize_html(new_html[: limit * 4])
-    return new_text, new_html
-
-
-def _files(parsed: ParsedMail) -> list[IncomingFile]:
-    files = []
-    for attachment in parsed.attachments:
-        if not attachment.data or len(attachment.data) > settings.MAX_ATTACHMENT_BYTES:
-            # The raw mail keeps it; the timeline gets what it can show.
-            logger.info(
-                "attachment %r of %d bytes not kept", attachment.filename, len(attachment.data)
-            )
-            continue
-        files.append(
-            IncomingFile(
-                filename=attachment.filename,
-                content=attachment.data,
-                declared_type=attachment.content_type,
-                content_id=attachment.content_id,
-            )
-        )
-    return files[:MAX_ATTACHMENTS_PER_MESSAGE]
 
 
 def _bounce(raw: RawMail, parsed: ParsedMail, store: Store) -> Ingested:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.utils.translation import gettext as _
 
-from tiski.contacts.actions import IdentityInput, resolve_contact
+from tiski.contacts.actions import ContactRequest, IdentityInput, resolve_contacts
 from tiski.contacts.models import Contact
 from tiski.contacts.queries import attach_display_fallbacks
 from tiski.conversations.actions import timeline
@@ -137,6 +137,9 @@ def receive_messages(inbounds: Sequence[InboundMessage]) -> list[Received | Acti
 class _Item:
     inbound: InboundMessage
     target: Conversation | None
+    # The sender, for a message whose thread was not known (resolved in this batch).
+    contact: Contact | None = None
+    refused: ActionError | None = None
     created: bool = False
     duplicate: Message | None = None
     repeat_of: _Item | None = None  # the same message earlier in this batch
@@ -144,37 +147,98 @@ class _Item:
     files: list[Attachment] = field(default_factory=list)
 
 
-def _thread(inbound: InboundMessage, system: Actor) -> tuple[Conversation, bool]:
-    """The conversation a message without a known thread belongs to (made if needed)."""
-    contact = resolve_contact(
-        inbound.store,
+def _resolve_senders(items: list[_Item], system: Actor) -> None:
+    """The contact of every message whose thread is not known; a sender without a
+    usable identity refuses that message alone."""
+    if not items:
+        return
+    resolved = resolve_contacts(
+        [
+            ContactRequest(
+                item.inbound.store, item.inbound.sender, item.inbound.sender_name,
+                item.inbound.language,
+            )
+            for item in items
+        ],
         actor=system,
-        identities=inbound.sender,
-        name=inbound.sender_name,
-        language=inbound.language,
-    ).contact
-    existing = (
-        None
-        if inbound.new_thread
-        else Conversation.objects.filter(
-            store=inbound.store, contact=contact, channel=inbound.channel, status__in=UNRESOLVED
-        )
-        .order_by("-last_message_at")
-        .first()
+    )  # fmt: skip
+    for item, outcome in zip(items, resolved, strict=True):
+        if isinstance(outcome, ActionError):
+            item.refused = outcome
+        else:
+            item.contact = outcome.contact
+
+
+def _place(items: list[_Item]) -> list[tuple[Conversation, ConversationEventBase]]:
+    """Put every message without a known thread into a conversation: the contact's
+    latest open one on the channel, or a new one (always a new one for ``new_thread``).
+
+    As if one after the other: a new customer's second message in the batch joins the
+    conversation their first one opened. Returns the new conversations' first events.
+    """
+    latest = _latest_open([i for i in items if not i.inbound.new_thread and i.duplicate is None])
+    new: list[_Item] = []
+    for item in items:
+        assert item.contact is not None
+        if item.duplicate is not None:
+            item.target = item.duplicate.conversation
+            continue
+        if item.repeat_of is not None:
+            continue  # placed with the message it repeats, below
+        key = (item.contact.pk, item.inbound.channel)
+        if not item.inbound.new_thread and key in latest:
+            item.target = latest[key]
+            continue
+        item.target = _new_conversation(item.inbound, item.contact)
+        item.created = True
+        new.append(item)
+        if not item.inbound.new_thread:
+            latest[key] = item.target
+    for item in items:
+        if item.repeat_of is not None:
+            item.target = item.repeat_of.target
+    return timeline.open_conversations(
+        [
+            (item.target, Actor.for_contact(item.contact))
+            for item in new
+            if item.target is not None and item.contact is not None
+        ]
     )
-    if existing is not None:
-        return existing, False
-    opened = timeline.open_conversation(
-        inbound.store,
-        contact,
+
+
+def _new_conversation(inbound: InboundMessage, contact: Contact) -> Conversation:
+    created_at = inbound.received_at or clock.now()
+    return Conversation(
+        store=inbound.store,
+        contact=contact,
         channel=inbound.channel,
+        status=Status.OPEN,
         subject=inbound.subject,
-        language=inbound.language,
-        actor=Actor.for_contact(contact),
-        created_at=inbound.received_at or clock.now(),
+        language=inbound.language or contact.language,
+        created_at=created_at,
+        last_message_at=created_at,
     )
-    opened.save(update_fields=["last_seq"])
-    return opened, True
+
+
+def _latest_open(items: list[_Item]) -> dict[tuple[int, str], Conversation]:
+    """Each contact's most recently active unresolved conversation, by channel."""
+    contacts = {item.contact.pk: item.contact for item in items if item.contact is not None}
+    if not contacts:
+        return {}
+    stores = {item.inbound.store.pk: item.inbound.store for item in items}
+    found: dict[tuple[int, str], Conversation] = {}
+    candidates = Conversation.objects.filter(
+        contact_id__in=list(contacts),
+        channel__in={item.inbound.channel for item in items},
+        status__in=UNRESOLVED,
+    ).order_by("-last_message_at", "-pk")
+    for conversation in candidates:
+        key = (conversation.contact_id, conversation.channel)
+        if key not in found:
+            conversation.contact = contacts[conversation.contact_id]
+            conversation.store = stores.get(conversation.store_id) or conversation.store
+            found[key] = conversation
+    return found
 
 
 def _find_duplicates(items: list[_Item]) -> None:
@@ -182,7 +246,7 @@ def _find_duplicates(items: list[_Item]) -> None:
     keyed = [item for item in items if item.inbound.external_id]
     if not keyed:
         return
-    contact_ids = {item.target.contact_id for item in keyed if item.target is not None}
+    contact_ids = {_contact_id(item) for item in keyed}
     # The same message may sit in another of the contact's conversations (a resolved one).
     # A narrow query first (planned in a fraction of the time of the joined one below);
     # the full rows only for the duplicates it finds, which are rare.
@@ -199,14 +263,20 @@ def _find_duplicates(items: list[_Item]) -> None:
     )
     seen: dict[tuple[int, str], _Item] = {}
     for item in keyed:
-        assert item.target is not None
-        key = (item.target.contact_id, item.inbound.external_id[:255])
+        key = (_contact_id(item), item.inbound.external_id[:255])
         if key in stored:
             item.duplicate = stored[key]
         elif key in seen:
             item.repeat_of = seen[key]
         else:
             seen[key] = item
+
+
+def _contact_id(item: _Item) -> int:
+    if item.contact is not None:
+        return int(item.contact.pk)
+    assert item.target is not None
+    return item.target.contact_id
 
 
 @cache
@@ -236,19 +306,21 @@ def _stored_ids(contact_ids: set[int], external_ids: set[str]) -> list[int]:
 
 @transaction.atomic
 def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionError]:
-    system = Actor.system()
     items = [_Item(inbound, inbound.conversation) for inbound in inbounds]
-    for item in items:
-        if item.target is None:
-            item.target, item.created = _thread(item.inbound, system)
-    _find_duplicates(items)
-    fresh = [item for item in items if item.duplicate is None and item.repeat_of is None]
+    _resolve_senders([item for item in items if item.target is None], Actor.system())
+    live = [item for item in items if item.refused is None]
+    _find_duplicates(live)
+    opening = _place([item for item in live if item.target is None])
+    fresh = [item for item in live if item.duplicate is None and item.repeat_of is None]
 
     # Lock every conversation written to, in id order so concurrent batches cannot
-    # deadlock; a thread merged away is followed to the one it was merged into.
+    # deadlock; a thread merged away is followed to the one it was merged into. The
+    # ones this batch opened are new: nobody else can see them yet.
+    locked: dict[int, Conversation] = {
+        item.target.pk: item.target for item in fresh if item.created and item.target
+    }
     wanted = {item.target.pk for item in fresh if item.target is not None}
     stores = {item.inbound.store.pk: item.inbound.store for item in items}
-    locked: dict[int, Conversation] = {}
     while wanted - set(locked):
         batch = select_rows(Conversation, sorted(wanted - set(locked)), for_update=True)
         contacts = {c.pk: c for c in select_rows(Contact, list({c.contact_id for c in batch}))}
@@ -267,7 +339,7 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
         return conversation
 
     reopened: dict[int, str] = {}
-    events: list[tuple[Conversation, ConversationEventBase]] = []
+    events: list[tuple[Conversation, ConversationEventBase]] = list(opening)
     status_events: list[tuple[Conversation, ConversationStatusChanged]] = []
     for item in fresh:
         assert item.target is not None
@@ -359,6 +431,9 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
 
     results: list[Received | ActionError] = []
     for item in items:
+        if item.refused is not None:
+            results.append(item.refused)
+            continue
         original = item.duplicate or (item.repeat_of.message if item.repeat_of else None)
         if original is not None:
             results.append(Received(original.conversation, original, False, duplicate=True))

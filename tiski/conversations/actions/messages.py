@@ -76,7 +76,6 @@ def start_conversation(
         actor=actor,
         created_at=clock.now(),
     )
-    conversation.save(update_fields=["last_seq"])
     return conversation
 
 

@@ -5,6 +5,7 @@ Not public actions themselves: each is called inside an action's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -50,17 +51,18 @@ def next_seq(conversation: Conversation) -> int:
     return conversation.last_seq
 
 
-def allocate_number(store: Store) -> int:
-    """The store's next conversation number. One statement, which also locks the row
-    until the transaction ends, so concurrent conversations get numbers in turn."""
+def allocate_numbers(store_id: int, count: int) -> list[int]:
+    """The store's next ``count`` conversation numbers, in order. One statement, which
+    also locks the store's row until the transaction ends, so concurrent conversations
+    get numbers in turn."""
     connection = connections[router.db_for_write(Store)]
     with connection.cursor() as cursor:
-        cursor.execute(_allocate_sql(connection.alias), [store.pk])
+        cursor.execute(_allocate_sql(connection.alias), [count, store_id])
         row = cursor.fetchone()
     if row is None:
-        raise Store.DoesNotExist(f"no store {store.pk}")
-    number: int = row[0]
-    return number
+        raise Store.DoesNotExist(f"no store {store_id}")
+    last: int = row[0]
+    return list(range(last - count + 1, last + 1))
 
 
 @cache
@@ -68,7 +70,7 @@ def _allocate_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
     column = quote(str(Store._meta.get_field("last_conversation_number").column))
     return (
-        f"UPDATE {quote(Store._meta.db_table)} SET {column} = {column} + 1 "  # noqa: S608 (names come from the model)
+        f"UPDATE {quote(Store._meta.db_table)} SET {column} = {column} + %s "  # noqa: S608 (names come from the model)
         f"WHERE {quote('id')} = %s RETURNING {column}"
     )
 
@@ -250,32 +252,53 @@ def open_conversation(
     actor: Actor,
     created_at: datetime,
 ) -> Conversation:
-    """Create a conversation and record its first event; the caller saves last_seq."""
+    """Create a conversation and record its first event."""
     conversation = Conversation(
         store=store,
         contact=contact,
-        number=allocate_number(store),
         channel=channel,
         status=Status.OPEN,
-        subject=" ".join(subject.split())[:300],
+        subject=subject,
         language=language or contact.language,
         created_at=created_at,
         last_message_at=created_at,
     )
-    # Not .create(): compiling its INSERT cost more than running it, for every mail.
-    insert_rows([conversation])
-    record(
-        conversation,
-        ConversationCreated(
-            store_id=store.pk,
-            actor=actor,
-            conversation_id=conversation.pk,
-            seq=next_seq(conversation),
-            number=conversation.number,
-            channel=channel,
-            status=conversation.status,
-            contact_id=contact.pk,
-            subject=conversation.subject,
-        ),
-    )
+    record_many(open_conversations([(conversation, actor)]))
     return conversation
+
+
+def open_conversations(
+    pairs: Sequence[tuple[Conversation, Actor]],
+) -> list[tuple[Conversation, ConversationEventBase]]:
+    """Number and insert new (unsaved, open) conversations; return their first events
+    for the caller to record along with its own. Each is saved with ``last_seq`` 1."""
+    by_store: dict[int, list[Conversation]] = {}
+    for conversation, _actor in pairs:
+        by_store.setdefault(conversation.store_id, []).append(conversation)
+    for store_id, conversations in by_store.items():
+        numbers = allocate_numbers(store_id, len(conversations))
+        for conversation, number in zip(conversations, numbers, strict=True):
+            conversation.number = number
+    for conversation, _actor in pairs:
+        conversation.subject = " ".join(conversation.subject.split())[:300]
+        conversation.last_seq = 0
+        next_seq(conversation)  # the created event's, saved with the row
+    # Not .create(): compiling its INSERT cost more than running it, for every mail.
+    insert_rows([conversation for conversation, _actor in pairs])
+    return [
+        (
+            conversation,
+            ConversationCreated(
+                store_id=conversation.store_id,
+                actor=actor,
+                conversation_id=conversation.pk,
+                seq=conversation.last_seq,
+                number=conversation.number,
+                channel=conversation.channel,
+                status=conversation.status,
+                contact_id=conversation.contact_id,
+                subject=conversation.subject,
+            ),
+        )
+        for conversation, actor in pairs
+    ]
