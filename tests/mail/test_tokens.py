@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tiski.mail.tokens import base_address, conversation_id_from, reply_address, reply_token
 
@@ -43,3 +47,15 @@ def test_the_base_address_drops_name_case_and_tag() -> None:
     assert base_address("Tiski <Support+c1-ab@Shop.Example>") == "support@shop.example"
     assert base_address("tiski@localhost") == "tiski@localhost"
     assert base_address("not an address") == ""
+
+
+def _by_parseaddr(address: str) -> str:
+    local, _at, domain = parseaddr(address)[1].strip().lower().partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if local and domain else ""
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab.+@<> "(),;:[]\\\tä-_x')), max_size=24))
+def test_the_quick_path_for_bare_addresses_agrees_with_parseaddr(address: str) -> None:
+    # A bare address skips parseaddr; anything else goes through it.
+    assert base_address(address) == _by_parseaddr(address)

@@ -28,9 +28,16 @@ def reply_token(store_id: int, conversation_id: int) -> str:
     return f"c{conversation_id}-{_mac(store_id, conversation_id)}"
 
 
+# A bare address, as the parser hands them over: nothing for parseaddr to take apart.
+_BARE = re.compile(r"[^\s<>\"(),;:@\[\]\\]+@[^\s<>\"(),;:@\[\]\\]+")
+
+
 def base_address(address: str) -> str:
     """``Name <Support+tag@Shop.example>`` as ``support@shop.example``; "" if no address."""
-    local, _at, domain = parseaddr(address)[1].strip().lower().partition("@")
+    # parseaddr is slow, and every recipient of every mail comes through here.
+    bare = address.strip()
+    found = bare if _BARE.fullmatch(bare) else parseaddr(address)[1]
+    local, _at, domain = found.strip().lower().partition("@")
     return f"{local.split('+', 1)[0]}@{domain}" if local and domain else ""
 
 
