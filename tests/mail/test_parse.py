@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import base64
 import quopri
+import re
 import struct
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage, Message, MIMEPart
 from email.policy import SMTP
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from tests.mail.test_mime import check
+from tiski.mail import charsets, parse
 from tiski.mail.charsets import decode_bytes, decode_words, parse_addresses, parse_params
+from tiski.mail.mime import split_message
 from tiski.mail.parse import (
     MAX_ATTACHMENTS,
     MailParseError,
@@ -29,6 +36,23 @@ RUSSIAN = "Здравствуйте, мой заказ"
 UKRAINIAN = "Доброго дня, їжак і ґанок"
 CHINESE = "你好，我的订单"
 TRADITIONAL = "你好，我的訂單"
+
+
+@pytest.fixture(autouse=True)
+def _both_parsers_agree(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every mail parsed in this module is also split by the stdlib's parser alone: the
+    trees and the results must be the same whichever parser built the tree."""
+    seen: list[bytes] = []
+
+    def recording(data: bytes) -> Message | None:
+        seen.append(data)
+        return split_message(data)
+
+    monkeypatch.setattr(parse, "split_message", recording)
+    yield
+    monkeypatch.undo()
+    for data in seen:
+        check(data)
 
 
 def mail(*headers: str, body: bytes = b"Hello\r\n", prefix: bytes = b"") -> bytes:
@@ -218,6 +242,73 @@ def test_broken_encoded_words(header: str, expected: str) -> None:
 def test_subject_whitespace_collapses_and_folding_is_undone() -> None:
     parsed = parse_mail(mail("Subject: Order\r\n   number\t 42  \r\n\tis late"))
     assert parsed.subject == "Order number 42 is late"
+
+
+# The plain definitions of the charsets helpers whose fast paths skip work on common input.
+
+
+def defined_clean_text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = re.sub(
+        r"[\ud800-\udfff]", "\ufffd", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
+    )
+    return value.removeprefix("\ufeff")
+
+
+def defined_raw_header_text(value: str) -> str:
+    text = value[: charsets.MAX_HEADER_CHARS]
+    if any("\udc80" <= char <= "\udcff" for char in text):
+        text = decode_bytes(text.encode("utf-8", "surrogateescape"))
+    return re.sub(r"[\x00-\x1f\x7f]", " ", re.sub(r"\r?\n(?=[ \t])", "", text).replace("\r", ""))
+
+
+def defined_split(value: str, separators: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char in separators and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+TRICKY = st.text(
+    st.sampled_from(list('ab ;,"\\\t\r\n\x00\x07\x1b\x7f\x85\xa0ä€\ufeff\ud800\udc80\udcff'))
+) | st.text(st.characters(exclude_categories=()))
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(TRICKY)
+@example("a\x00b\rc\r\n\udc80\ud800\ufeff")
+@example("\ud800\udc80")
+def test_text_cleaning_fast_paths_match_their_definitions(value: str) -> None:
+    assert charsets.clean_text(value) == defined_clean_text(value)
+    assert outcome(charsets.raw_header_text, value) == outcome(defined_raw_header_text, value)
+
+
+def outcome(function: Callable[[str], str], value: str) -> str:
+    """The result, or the error: a surrogate pair the parser never stores fails both."""
+    try:
+        return function(value)
+    except UnicodeError as error:
+        return repr(error)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(TRICKY, st.sampled_from([";", ",", ";,", '"', "\\"]))
+@example('a="x;y"; b="\\";"; c', ";")
+def test_splitting_outside_quotes_matches_its_definition(value: str, separators: str) -> None:
+    assert charsets._split_outside_quotes(value, separators) == defined_split(value, separators)
 
 
 # --- addresses and ids -----------------------------------------------------------------
@@ -945,6 +1036,13 @@ def test_depth_is_capped() -> None:
 def test_absurd_nesting_keeps_the_headers() -> None:
     parsed = parse_mail(nested(3000))
     assert (parsed.from_address, parsed.subject, parsed.text) == ("deep@example.com", "Deep", "")
+
+
+def test_only_boundary_parameters_count_towards_the_limit() -> None:
+    words = mail(body=b"The Boundary, a BOUNDARY of boundary\r\n" * 200)
+    assert parse_mail(words).text.startswith("The Boundary, a BOUNDARY")
+    parameters = mail(body=b"Boundary = x; BOUNDARY\t=y\r\n" * 251)
+    assert parse_mail(parameters).text == ""  # over the limit: the headers only
 
 
 def test_attachments_are_capped() -> None:

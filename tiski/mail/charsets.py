@@ -187,12 +187,29 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_TEXT_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20)) + b"\x7f"
+# How the parser stores a raw 8-bit byte: surrogate-escaped.
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
+
+
+def _has_text_controls(value: str) -> bool:
+    """Whether ``value`` holds a character clean_text removes or replaces."""
+    # A scan with a character-class regex costs several times more than this: UTF-8
+    # encoding fails on a lone surrogate and leaves control characters as the same
+    # single bytes, which bytes.translate drops.
+    try:
+        encoded = value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return len(encoded.translate(None, _TEXT_CONTROL_BYTES)) != len(encoded)
 
 
 def clean_text(value: str) -> str:
     """Body text safe to store: Unix newlines, no NULs or other control characters."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _SURROGATE.sub("\ufffd", _TEXT_CONTROL.sub("", value))
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _has_text_controls(value):
+        value = _SURROGATE.sub("\ufffd", _TEXT_CONTROL.sub("", value))
     return value.removeprefix("\ufeff")
 
 
@@ -208,10 +225,13 @@ def raw_header_text(value: object) -> str:
     ones; with no label to go by, :func:`decode_bytes` tries UTF-8, then windows-1252.
     """
     text = str(value)[:MAX_HEADER_CHARS]
-    if any("\udc80" <= char <= "\udcff" for char in text):
+    if not text.isascii() and _ESCAPED_BYTE.search(text):
         text = decode_bytes(text.encode("utf-8", "surrogateescape"))
+    if "\n" in text or "\r" in text:
+        text = _FOLD.sub("", text).replace("\r", "")
     # No header field may hold control characters; NULs would not even fit the database.
-    return _CONTROL.sub(" ", _FOLD.sub("", text).replace("\r", ""))
+    # Printable text has none, and most header values are.
+    return text if text.isprintable() else _CONTROL.sub(" ", text)
 
 
 def content_type(part: Message) -> str:
@@ -362,6 +382,11 @@ _PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
 
 
 def _split_outside_quotes(value: str, separators: str) -> list[str]:
+    if len(separators) == 1 and separators not in '"\\' and "\\" not in value:
+        # Without escapes a separator is quoted exactly when an odd number of quotes
+        # precede it: a few C calls instead of a Python loop over each character of
+        # every Content-Type and Content-Disposition.
+        return _split_unescaped(value, separators)
     parts: list[str] = []
     current: list[str] = []
     quoted = False
@@ -379,6 +404,27 @@ def _split_outside_quotes(value: str, separators: str) -> list[str]:
             continue
         current.append(char)
     parts.append("".join(current))
+    return parts
+
+
+def _split_unescaped(value: str, separator: str) -> list[str]:
+    pieces = value.split(separator)
+    if '"' not in value:
+        return pieces
+    parts: list[str] = []
+    quoted: list[str] = []  # pieces since a separator inside quotes
+    quotes = 0
+    for piece in pieces:
+        quotes += piece.count('"')
+        if quotes % 2:
+            quoted.append(piece)
+        elif quoted:
+            parts.append(separator.join([*quoted, piece]))
+            quoted = []
+        else:
+            parts.append(piece)
+    if quoted:
+        parts.append(separator.join(quoted))
     return parts
 
 
