@@ -12,7 +12,7 @@ from tiski.agents.models import Agent
 from tiski.chat.queries import public_events_after
 from tiski.conversations.actions import send_reply
 from tiski.conversations.consumers import _events_after
-from tiski.conversations.models import Conversation
+from tiski.conversations.models import Conversation, ConversationEvent
 from tiski.core.actors import Actor
 
 
@@ -60,3 +60,35 @@ def test_a_pruned_range_still_asks_for_a_reload(conversation: Conversation) -> N
     conversation.events.all().delete()
     assert _events_after(conversation.pk, 0) is None
     assert public_events_after(conversation.pk, 0) is None
+
+
+def test_the_log_keeps_message_bodies_once_and_a_replay_restores_them(
+    conversation: Conversation, owner: Agent
+) -> None:
+    after = Conversation.objects.get(pk=conversation.pk).last_seq
+    reply = send_reply(
+        conversation, actor=Actor.for_agent(owner), author=owner, text="Paketti lähti tänään."
+    )
+    logged = ConversationEvent.objects.get(conversation=conversation, seq=reply.seq).payload
+    # The message row has the text and HTML; the log entry does not copy them.
+    assert logged["message_id"] == reply.pk and "body_text" not in logged
+    # An entry logged before the bodies were left out replays as it was.
+    seq = Conversation.objects.get(pk=conversation.pk).last_seq + 1
+    ConversationEvent.objects.create(
+        conversation=conversation,
+        seq=seq,
+        type="message.created",
+        public=True,
+        payload={**logged, "seq": seq, "body_text": "vanha", "body_html": "<p>vanha</p>"},
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(last_seq=seq)
+    for events in (
+        _events_after(conversation.pk, after),
+        [event.payload for event in public_events_after(conversation.pk, after) or []],
+    ):
+        assert events is not None
+        created = [e for e in events if e["type"] == "message.created"]
+        assert [(e["body_text"], e["body_html"]) for e in created] == [
+            ("Paketti lähti tänään.", reply.body_html),
+            ("vanha", "<p>vanha</p>"),
+        ]

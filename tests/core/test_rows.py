@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tiski.agents.models import Agent
 from tiski.conversations.models import (
@@ -23,7 +24,8 @@ from tiski.conversations.models import (
     Status,
 )
 from tiski.core import clock
-from tiski.core.rows import insert_rows, select_rows, update_rows
+from tiski.core.rows import BULKY_BATCH_CHARS, insert_rows, select_rows, update_rows
+from tiski.mail.models import RawMail, RawMailSource, Via
 from tiski.stores.models import Store
 
 
@@ -171,3 +173,61 @@ def test_selected_rows_are_whole_instances_with_converted_values(
     assert locked[0].last_message_at == Conversation.objects.get(pk=locked[0].pk).last_message_at
     assert select_rows(Conversation, [10**9]) == []
     assert select_rows(Conversation, []) == []
+
+
+def _bulky_message(
+    conversation: Conversation, seq: int, body: str, *, external_id: str = ""
+) -> Message:
+    return Message(
+        conversation=conversation,
+        seq=seq,
+        direction=Direction.IN,
+        author_type=AuthorType.CONTACT,
+        kind=Kind.REPLY,
+        body_text=body,
+        body_html=f"<p>{body}</p>",
+        external_id=external_id,
+        status=DeliveryStatus.RECEIVED,
+        created_at=clock.now(),
+    )
+
+
+def test_bulky_rows_are_stored_as_they_are_and_seen_by_the_query_log(
+    conversation: Conversation,
+) -> None:
+    # Over BULKY_BATCH_CHARS: on PostgreSQL these go as bound parameters, not JSON.
+    bodies = ["ä\u2022\x01\t\n" + "x" * (BULKY_BATCH_CHARS // 2), "ö" * 10, "€" * BULKY_BATCH_CHARS]
+    messages = [_bulky_message(conversation, 100 + i, body) for i, body in enumerate(bodies)]
+    with CaptureQueriesContext(connection) as captured:
+        insert_rows(messages)
+    assert len(captured) == 1
+    assert [m.pk for m in messages] == sorted(m.pk for m in messages)
+    stored = {m.pk: (m.body_text, m.body_html, m.seq) for m in Message.objects.filter(seq__gte=100)}
+    assert stored == {m.pk: (m.body_text, m.body_html, m.seq) for m in messages}
+
+
+def test_bulky_rows_break_a_constraint_as_django_errors_do(conversation: Conversation) -> None:
+    big = "x" * BULKY_BATCH_CHARS
+    insert_rows([_bulky_message(conversation, 200, big, external_id="e1")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # The same sequence number twice in one conversation.
+        insert_rows(
+            [_bulky_message(conversation, 201, big), _bulky_message(conversation, 200, big)]
+        )
+    assert list(Message.objects.filter(seq__gte=200).values_list("seq", flat=True)) == [200]
+
+
+def test_raw_bytes_are_stored_exactly_under_a_key_of_their_own(store: Store) -> None:
+    sources = [bytes(range(256)) * 3, b"\x00\xff" * 40_000]
+    raws = [
+        RawMail(via=Via.FILE, size=len(source), sha256="-", received_at=clock.now())
+        for source in sources
+    ]
+    insert_rows(raws)
+    # The primary key is the raw mail's (one-to-one): written, not handed out.
+    rows = [RawMailSource(raw=raw, data=source) for raw, source in zip(raws, sources, strict=True)]
+    insert_rows(rows)
+    assert [row.pk for row in rows] == [raw.pk for raw in raws]
+    assert [RawMail.objects.get(pk=raw.pk).source for raw in raws] == sources
+    with pytest.raises(ValueError, match="unsaved"):
+        insert_rows([RawMail.objects.get(pk=raws[0].pk)])

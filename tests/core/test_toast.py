@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from tiski.conversations.models import ConversationEvent, Message
-from tiski.mail.models import RawMail
+from tiski.mail.models import RawMailSource
 
 
 def test_large_columns_use_lz4_where_the_server_has_it(postgres: None, db: None) -> None:
@@ -16,7 +16,7 @@ def test_large_columns_use_lz4_where_the_server_has_it(postgres: None, db: None)
         row = cursor.fetchone()
         expected = "l" if row and row[0] else ""
         columns = [
-            (RawMail._meta.db_table, "source"),
+            (RawMailSource._meta.db_table, "data"),
             (Message._meta.db_table, "body_text"),
             (Message._meta.db_table, "body_html"),
             (ConversationEvent._meta.db_table, "payload"),

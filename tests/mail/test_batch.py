@@ -4,6 +4,7 @@ processed in one transaction in order, and one bad mail never costs the others."
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -13,15 +14,21 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import SYSTEM
+from tests.conftest import SYSTEM, make_store
 from tests.mail.test_ingest import mail
 from tiski.contacts.actions import IdentityInput, add_identity
 from tiski.contacts.models import IdentityKind
 from tiski.conversations.actions import change_status
 from tiski.conversations.models import Conversation, Status
 from tiski.core import clock
-from tiski.mail import actions
-from tiski.mail.actions import MailSource, ingest_mail, ingest_mails, store_raw_mail
+from tiski.mail import actions, waves
+from tiski.mail.actions import (
+    MailSource,
+    ingest_batches,
+    ingest_mail,
+    ingest_mails,
+    store_raw_mail,
+)
 from tiski.mail.models import RawMail, RawMailStatus, Via
 from tiski.stores.models import Store
 
@@ -64,7 +71,7 @@ def test_a_batch_is_processed_in_order_and_a_reply_finds_the_mail_before_it(
 def test_a_mail_that_breaks_the_batch_fails_alone(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    receive = actions.receive_messages
+    receive = waves.receive_messages
 
     def broken_for_one(inbounds: Any) -> Any:
         if any(inbound.subject == "Rikki" for inbound in inbounds):
@@ -73,7 +80,7 @@ def test_a_mail_that_breaks_the_batch_fails_alone(
             raise DatabaseError("connection lost")
         return receive(inbounds)
 
-    monkeypatch.setattr(actions, "receive_messages", broken_for_one)
+    monkeypatch.setattr(waves, "receive_messages", broken_for_one)
     sources = [
         mail("Yksi", sender="a@example.fi", subject="Yksi"),
         mail("Rikki", sender="b@example.fi", subject="Rikki"),
@@ -222,3 +229,41 @@ def test_a_mail_placed_by_its_subject_waits_for_a_reopening_in_its_batch(store: 
     )
     assert [r.status for r in results] == [RawMailStatus.APPENDED, RawMailStatus.APPENDED]
     assert {r.raw.conversation for r in results} == {conversation}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_stores_the_next_batch_while_processing_this_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = make_store("revontuli", "RVT")
+    storing: list[str] = []
+    store_raw_mails = actions.store_raw_mails
+
+    def recorded(mails: Any) -> Any:
+        storing.append(threading.current_thread().name)
+        return store_raw_mails(mails)
+
+    monkeypatch.setattr(actions, "store_raw_mails", recorded)
+    first = mail("Missä tilaus?", subject="Tilaus", message_id="<b1@example.fi>")
+    reply = mail("Lisäys", subject="Re: Tilaus", In_Reply_To="<b1@example.fi>")
+    other = mail("Palautus", sender="liisa@example.fi", subject="Palautus")
+    batches = [[MailSource(first)], [MailSource(reply), MailSource(other)], [MailSource(b"")]]
+    results = list(ingest_batches(batches))
+
+    assert [[r.status for r in batch] for batch in results] == [
+        [RawMailStatus.CREATED],
+        [RawMailStatus.APPENDED, RawMailStatus.CREATED],
+        [RawMailStatus.FAILED],
+    ]
+    assert results[1][0].raw.conversation == results[0][0].raw.conversation
+    # Every source kept, the empty one too (failed, with no store to belong to).
+    assert sorted(RawMail.objects.values_list("status", "store")) == [
+        (RawMailStatus.APPENDED, store.pk),
+        (RawMailStatus.CREATED, store.pk),
+        (RawMailStatus.CREATED, store.pk),
+        (RawMailStatus.FAILED, None),
+    ]
+    # On PostgreSQL every batch was stored by the storing thread, on its own connection;
+    # SQLite, with one writer at a time, stores them in turn.
+    expected = "tiski-mail-store" if connection.vendor == "postgresql" else "MainThread"
+    assert [name.rsplit("_", 1)[0] for name in storing] == [expected] * 3

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from tiski.chat.visitors import Visitor
 from tiski.contacts.identities import normalize_identity
 from tiski.contacts.models import Contact, ContactIdentity
+from tiski.conversations.eventlog import replayed
 from tiski.conversations.models import Channel, Conversation, ConversationEvent, Kind, Message
 
 HISTORY_LIMIT = 50
@@ -93,8 +94,10 @@ def public_events_after(conversation_id: int, after_seq: int) -> list[Conversati
     expected = last - after_seq
     if expected > 0 and (not events or events[0][0] != after_seq + 1):
         return None  # a gap: those entries were pruned
+    public = [(seq, payload) for seq, is_public, payload in events if is_public]
     return [
-        ConversationEvent(conversation_id=conversation_id, seq=seq, public=public, payload=payload)
-        for seq, public, payload in events
-        if public
+        ConversationEvent(conversation_id=conversation_id, seq=seq, public=True, payload=payload)
+        for (seq, _logged), payload in zip(
+            public, replayed(payload for _seq, payload in public), strict=True
+        )
     ]

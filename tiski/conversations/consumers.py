@@ -20,6 +20,7 @@ from tiski.agents.models import Agent
 from tiski.agents.presence import HEARTBEAT, mark_connected, mark_disconnected, presence_of
 from tiski.agents.queries import store_ids_for
 from tiski.conversations.actions import mark_read
+from tiski.conversations.eventlog import replayed
 from tiski.conversations.models import Conversation, ConversationEvent
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
@@ -66,7 +67,7 @@ def _events_after(conversation_id: int, after_seq: int) -> list[dict[str, Any]] 
     )
     if last is None or (last > after_seq and (not rows or rows[0][0] != after_seq + 1)):
         return None  # pruned: the page reloads the conversation instead
-    return [payload for _seq, payload in rows]
+    return replayed(payload for _seq, payload in rows)
 
 
 class InboxConsumer(JsonSocket):

@@ -40,11 +40,10 @@ class RawMailAdmin(admin.ModelAdmin[RawMail]):
         "processed_at",
         "source_text",
     ]
-    exclude = ["source"]
     actions = ["process_again"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RawMail]:
-        return super().get_queryset(request).defer("source").select_related("store")
+        return super().get_queryset(request).select_related("store")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -62,7 +61,7 @@ class RawMailAdmin(admin.ModelAdmin[RawMail]):
     def process_again(self, request: HttpRequest, queryset: QuerySet[RawMail]) -> None:
         done = failed = 0
         for raw in queryset.filter(status__in=[RawMailStatus.FAILED, RawMailStatus.NEW]):
-            result = retry_mail(raw)  # the deferred source loads when it is read
+            result = retry_mail(raw)  # its source is read when it is processed
             if result.status == RawMailStatus.FAILED:
                 failed += 1
             else:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,7 @@ class RawMail(models.Model):
         Store, null=True, blank=True, on_delete=models.CASCADE, related_name="raw_mails"
     )
     via = models.CharField(max_length=10, choices=Via.choices)
-    source = models.BinaryField()
+    # The bytes themselves are a RawMailSource of their own (see there); ``source`` reads them.
     size = models.PositiveIntegerField()
     # The SMTP envelope's recipients (RCPT TO), one per line: a Bcc or a forwarding
     # rule leaves the support address out of the headers.
@@ -69,6 +71,49 @@ class RawMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender or '?'}: {self.subject or self.message_id_header or self.pk}"
+
+    @property
+    def source(self) -> bytes:
+        """The mail exactly as it arrived (read once, then kept on the instance)."""
+        kept: bytes | None = self.__dict__.get("_source")
+        if kept is None:
+            data = RawMailSource.objects.values_list("data", flat=True).get(raw_id=self.pk)
+            kept = self.__dict__["_source"] = bytes(data)
+        return kept
+
+    def keep_source(self, source: bytes | memoryview) -> None:
+        """Give the instance its source, read or written elsewhere, without a query."""
+        self.__dict__["_source"] = bytes(source)
+
+
+class RawMailSource(models.Model):
+    """The bytes of a raw mail, in a row of their own.
+
+    Written once, never changed. Kept apart from the RawMail row, which is updated when
+    the mail is processed: SQLite rewrites a whole row on any update, megabytes of
+    source included, and listing raw mail never needs them.
+    """
+
+    raw = models.OneToOneField(
+        RawMail, primary_key=True, on_delete=models.CASCADE, related_name="stored_source"
+    )
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("raw mail source")
+        verbose_name_plural = _("raw mail sources")
+
+    def __str__(self) -> str:
+        return f"source of raw mail {self.raw_id}"
+
+
+def read_sources(raws: Sequence[RawMail]) -> None:
+    """Give raw mails read from the database (a retry) their sources, in one query."""
+    missing = {raw.pk: raw for raw in raws if "_source" not in raw.__dict__}
+    if missing:
+        found = RawMailSource.objects.filter(raw_id__in=missing).values_list("raw_id", "data")
+        for raw_id, data in found:
+            missing[raw_id].keep_source(data)
 
 
 class Security(models.TextChoices):

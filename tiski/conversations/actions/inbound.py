@@ -66,6 +66,9 @@ class InboundMessage:
     new_thread: bool = False
     # An automatic reply (out of office) is kept but does not reopen what the desk closed.
     reopens: bool = True
+    # ``html`` is the sanitiser's output already (the mail parser sanitises a whole mail
+    # once; a second pass cost as much as parsing its headers): not sanitised again.
+    html_sanitized: bool = False
 
 
 @dataclass(frozen=True)
@@ -347,7 +350,11 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
         item.target = conversation
         inbound = item.inbound
         now = inbound.received_at or clock.now()
-        html = sanitize_html(inbound.html) if inbound.html else text_to_html(inbound.text)
+        html = (
+            (inbound.html if inbound.html_sanitized else sanitize_html(inbound.html))
+            if inbound.html
+            else text_to_html(inbound.text)
+        )
         item.message = timeline.new_message(
             conversation,
             direction=Direction.IN,

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connections, router
 
 from tiski.contacts.models import Contact
+from tiski.conversations.eventlog import logged_payload
 from tiski.conversations.events import ConversationCreated, ConversationEventBase, MessageCreated
 from tiski.conversations.models import (
     Attachment,
@@ -95,7 +96,7 @@ def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None
                 conversation=conversation,
                 seq=event.seq,
                 type=event.type,
-                payload=event.payload(),
+                payload=logged_payload(event),
                 public=event.is_public,
             )
             for conversation, event in pairs

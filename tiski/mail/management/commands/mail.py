@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import mailbox
 from argparse import ArgumentParser
+from collections import deque
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from django.db.models import Q
 
 from tiski.core import clock
 from tiski.core.errors import ActionError
-from tiski.mail.actions import BATCH_MAILS, Ingested, MailSource, ingest_mails, retry_mail
+from tiski.mail.actions import BATCH_MAILS, Ingested, MailSource, ingest_batches, retry_mail
 from tiski.mail.models import Mailbox, RawMail, RawMailStatus, Via
 from tiski.stores.models import Store
 
@@ -70,6 +71,15 @@ def _batches(sources: Iterator[tuple[str, bytes]]) -> Iterator[list[tuple[str, b
         yield batch
 
 
+def _mail_batches(
+    path: Path, store: Store | None, names: deque[list[str]]
+) -> Iterator[list[MailSource]]:
+    """The mails at ``path`` in batches, each batch's names appended to ``names``."""
+    for batch in _batches(_sources(path)):
+        names.append([name for name, _source in batch])
+        yield [MailSource(source, Via.FILE, store) for _name, source in batch]
+
+
 class Command(BaseCommand):
     help = "Import mail from files, process failed mail again, list what came in."
 
@@ -109,9 +119,9 @@ class Command(BaseCommand):
                 self._report(options, str(path), None, error=f"no such file: {path}")
                 failed += 1
                 continue
-            for batch in _batches(_sources(path)):
-                results = ingest_mails([MailSource(s, Via.FILE, store) for _n, s in batch])
-                for (name, _source), result in zip(batch, results, strict=True):
+            names: deque[list[str]] = deque()
+            for results in ingest_batches(_mail_batches(path, store, names)):
+                for name, result in zip(names.popleft(), results, strict=True):
                     failed += result.status == RawMailStatus.FAILED
                     self._report(options, name, result)
         return failed
@@ -163,7 +173,7 @@ class Command(BaseCommand):
         return failed
 
     def _list(self, options: dict[str, Any]) -> int:
-        raws = RawMail.objects.defer("source").select_related("store")
+        raws = RawMail.objects.select_related("store")
         if options["status"]:
             raws = raws.filter(status=options["status"])
         for raw in raws[: options["limit"]]:
