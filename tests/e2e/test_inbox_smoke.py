@@ -165,6 +165,9 @@ def test_text_typed_while_a_reply_is_sending_is_kept(page: Any, desk: dict[str, 
     page.fill("#composer-text", "Lisäksi: seurantakoodi on JJFI123.")
     page.click(".composer button[type=submit]")
     page.locator(".msg-out", has_text="JJFI123").wait_for()
+    # The reply can show (live, over the socket) a moment before its request returns
+    # and the composer is cleared: wait for that, then check nothing else is in it.
+    page.wait_for_function("() => document.querySelector('#composer-text').value === ''")
     assert page.input_value("#composer-text") == ""
 
 
