@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tiski.conversations",
     "tiski.chat",
     "tiski.mail",
+    "tiski.shop",
 ]
 
 MIDDLEWARE = [

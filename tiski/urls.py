@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("tiski.chat.urls")),
     path("", include("tiski.agents.urls")),
     path("", include("tiski.conversations.urls")),
+    path("", include("tiski.shop.urls")),
 ]

@@ -28,21 +28,25 @@ class BackgroundWorker:
 
     def __init__(self) -> None:
         from tiski.mail.idle import MailboxWatchers
+        from tiski.shop.applier import DeliveryApplier
 
         self.worker = make_worker()
         self.scheduler = Scheduler()
         self.mailboxes = MailboxWatchers()
+        self.deliveries = DeliveryApplier()
         self.thread = threading.Thread(target=self.worker.run, name="tiski-worker", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
         self.scheduler.start()
         self.mailboxes.start()
+        self.deliveries.start()
 
     def stop(self) -> None:
         self.worker.running = False
         self.scheduler.stop()
         self.mailboxes.stop()
+        self.deliveries.stop()
         # Idling watchers log out and give their mailboxes back, so that another
         # worker takes them over at once rather than when the leases run out.
         self.mailboxes.join(timeout=10)

@@ -93,6 +93,8 @@ class ApiScope(models.TextChoices):
     CONTACTS_WRITE = "contacts:write", _("Create and change contacts")
     CONVERSATIONS_READ = "conversations:read", _("Read conversations and messages")
     CONVERSATIONS_WRITE = "conversations:write", _("Reply, assign and change conversations")
+    SHOP_READ = "shop:read", _("Read orders and products")
+    SHOP_WRITE = "shop:write", _("Send orders, customers and products from the shop")
 
 
 class ApiKey(models.Model):

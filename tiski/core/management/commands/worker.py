@@ -14,16 +14,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from tiski.mail.idle import MailboxWatchers
+        from tiski.shop.applier import DeliveryApplier
 
         scheduler = Scheduler()
         scheduler.start()
         mailboxes = MailboxWatchers()
         mailboxes.start()
+        deliveries = DeliveryApplier()
+        deliveries.start()
         worker = make_worker(interval=1.0)
 
         def stop(signum: int, frame: object) -> None:
             scheduler.stop()
             mailboxes.stop()
+            deliveries.stop()
             worker.shutdown(signum, frame)  # type: ignore[arg-type]
 
         signal.signal(signal.SIGINT, stop)

@@ -1,0 +1,20 @@
+"""Every write of the shop app: records from a connector stored, webhooks kept and applied."""
+
+from tiski.shop.actions.applying import Outcome, apply_records
+from tiski.shop.actions.connection import connect_shop
+from tiski.shop.actions.deliveries import (
+    DeliveryIn,
+    apply_pending_deliveries,
+    receive_delivery,
+    retry_delivery,
+)
+
+__all__ = [
+    "DeliveryIn",
+    "Outcome",
+    "apply_pending_deliveries",
+    "apply_records",
+    "connect_shop",
+    "receive_delivery",
+    "retry_delivery",
+]

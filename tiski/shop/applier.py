@@ -1,0 +1,54 @@
+"""The thread in every worker that applies stored webhooks.
+
+A webhook stored by this process wakes it at once (``wake``, on commit); deliveries
+stored by other processes are found by looking every ``POLL_SECONDS``. Several workers
+may run it: each claims rows nobody else holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+_appliers: weakref.WeakSet[DeliveryApplier] = weakref.WeakSet()
+
+
+def wake() -> None:
+    """A delivery was stored: every applier in this process looks now."""
+    for applier in list(_appliers):
+        applier.news.set()
+
+
+class DeliveryApplier(threading.Thread):
+    def __init__(self, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__(name="tiski-shop-applier", daemon=True)
+        self.poll_seconds = poll_seconds
+        self.news = threading.Event()
+        self.stopping = threading.Event()
+        _appliers.add(self)
+
+    def run(self) -> None:
+        from tiski.shop.actions import apply_pending_deliveries
+
+        while not self.stopping.is_set():
+            self.news.clear()
+            try:
+                close_old_connections()
+                # Until nothing is left: a burst of webhooks is applied by the batch.
+                while apply_pending_deliveries() and not self.stopping.is_set():
+                    pass
+            except Exception:
+                logger.exception("applying webhook deliveries failed; trying again soon")
+            finally:
+                close_old_connections()
+            self.news.wait(self.poll_seconds)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.news.set()

@@ -1,0 +1,21 @@
+"""Shop platform connectors: one interface, one module per platform."""
+
+from __future__ import annotations
+
+from tiski.shop.connectors.base import (
+    Connector,
+    MalformedPayload,
+    WebhookMeta,
+    WebhookRejected,
+    connector_for,
+    register,
+)
+
+__all__ = [
+    "Connector",
+    "MalformedPayload",
+    "WebhookMeta",
+    "WebhookRejected",
+    "connector_for",
+    "register",
+]

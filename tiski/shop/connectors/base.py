@@ -1,0 +1,97 @@
+"""What every shop connector does, whatever the platform.
+
+A connector
+
+* checks that a webhook really comes from the shop (``verify``) and reads what the
+  platform says about it in its headers (``meta``: topic, delivery id, when it fired);
+* turns a webhook's JSON into records (``records``), or says the topic is not one Tiski
+  uses (``handles``);
+* reads the shop's past orders, customers and products for a new connection
+  (``backfill``, a generator of record batches);
+* performs what an agent asks of the shop (``perform``: a refund, later an exchange)
+  where the platform allows it.
+
+Connectors hold no state: the store's :class:`~tiski.shop.models.ShopConnection` has
+the addresses and secrets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+from tiski.shop.models import ShopConnection
+from tiski.shop.records import Record
+
+
+class WebhookRejected(Exception):
+    """The webhook is not the shop's (a missing or wrong signature): 401, nothing stored."""
+
+
+class MalformedPayload(ValueError):
+    """The body is not what the topic promises (not JSON, fields missing): stored as failed,
+    answered 400, the message says why."""
+
+
+@dataclass(frozen=True)
+class WebhookMeta:
+    topic: str
+    delivery_id: str = ""
+    triggered_at: datetime | None = None
+
+
+class Connector(Protocol):
+    platform: ClassVar[str]
+
+    def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """A platform's "is this address alive?" call (WooCommerce sends one when a
+        webhook is created): answered 200, nothing stored."""
+        ...
+
+    def verify(self, connection: ShopConnection, headers: Mapping[str, str], body: bytes) -> None:
+        """Raise WebhookRejected unless the body is signed with the connection's secret."""
+        ...
+
+    def meta(self, headers: Mapping[str, str], body: bytes) -> WebhookMeta: ...
+
+    def handles(self, topic: str) -> bool: ...
+
+    def records(self, topic: str, payload: Any, meta: WebhookMeta) -> list[Record]:
+        """The records of one webhook (raise MalformedPayload when they can't be read)."""
+        ...
+
+    def backfill(self, connection: ShopConnection) -> Iterator[list[Record]]:
+        """The shop's records, a page at a time, oldest first where the platform allows."""
+        ...
+
+
+_CONNECTORS: dict[str, Connector] = {}
+
+
+def register(connector: Connector) -> Connector:
+    _CONNECTORS[connector.platform] = connector
+    return connector
+
+
+def connector_for(platform: str) -> Connector:
+    """The connector of ``platform`` (a Platform value); KeyError for any other."""
+    if platform not in _CONNECTORS:
+        # Each connector's module registers it when first imported.
+        importlib.import_module(f"tiski.shop.connectors.{platform}")
+    return _CONNECTORS[platform]
+
+
+def hmac_sha256(secret: str, body: bytes) -> bytes:
+    return hmac.new(secret.encode(), body, hashlib.sha256).digest()
+
+
+def same(expected: bytes | str, given: bytes | str) -> bool:
+    """Compare signatures in constant time."""
+    left = expected.encode() if isinstance(expected, str) else expected
+    right = given.encode() if isinstance(given, str) else given
+    return hmac.compare_digest(left, right)
