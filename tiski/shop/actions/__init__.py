@@ -1,6 +1,7 @@
 """Every write of the shop app: records from a connector stored, webhooks kept and applied."""
 
 from tiski.shop.actions.applying import Outcome, apply_records
+from tiski.shop.actions.backfill import BackfillResult, backfill_shop
 from tiski.shop.actions.connection import connect_shop
 from tiski.shop.actions.deliveries import (
     DeliveryIn,
@@ -10,10 +11,12 @@ from tiski.shop.actions.deliveries import (
 )
 
 __all__ = [
+    "BackfillResult",
     "DeliveryIn",
     "Outcome",
     "apply_pending_deliveries",
     "apply_records",
+    "backfill_shop",
     "connect_shop",
     "receive_delivery",
     "retry_delivery",

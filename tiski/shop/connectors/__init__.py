@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from tiski.shop.connectors.base import (
+    BackfillFailed,
+    BackfillPage,
     Connector,
     MalformedPayload,
     WebhookMeta,
@@ -12,6 +14,8 @@ from tiski.shop.connectors.base import (
 )
 
 __all__ = [
+    "BackfillFailed",
+    "BackfillPage",
     "Connector",
     "MalformedPayload",
     "WebhookMeta",

@@ -39,6 +39,20 @@ class MalformedPayload(ValueError):
 
 
 @dataclass(frozen=True)
+class BackfillPage:
+    """One page of a backfill: its records, and where the next page starts (saved with
+    the page, so an interrupted backfill resumes there)."""
+
+    records: list[Record]
+    state: dict[str, Any]
+
+
+class BackfillFailed(Exception):
+    """The shop's API refused or failed for good (wrong credentials, a 4xx): the message
+    says why, in a form an admin can act on."""
+
+
+@dataclass(frozen=True)
 class WebhookMeta:
     topic: str
     delivery_id: str = ""
@@ -65,8 +79,11 @@ class Connector(Protocol):
         """The records of one webhook (raise MalformedPayload when they can't be read)."""
         ...
 
-    def backfill(self, connection: ShopConnection) -> Iterator[list[Record]]:
-        """The shop's records, a page at a time, oldest first where the platform allows."""
+    def backfill(self, connection: ShopConnection) -> Iterator[BackfillPage]:
+        """The shop's customers, products and orders, a page at a time, starting where
+        ``connection.backfill_state`` says (empty: from the beginning). Retries what the
+        platform asks to be retried (rate limits, 5xx) by itself; raises BackfillFailed
+        when it cannot go on."""
         ...
 
 

@@ -25,6 +25,7 @@ from ninja import Schema
 from pydantic import ValidationError
 
 from tiski.shop.connectors.base import (
+    BackfillPage,
     MalformedPayload,
     WebhookMeta,
     WebhookRejected,
@@ -112,7 +113,7 @@ class GenericConnector:
             return [Deleted(kind, item.id) for item in parsed]  # type: ignore[attr-defined]
         return [item.record() for item in parsed]  # type: ignore[attr-defined]
 
-    def backfill(self, connection: ShopConnection) -> Iterator[list[Record]]:
+    def backfill(self, connection: ShopConnection) -> Iterator[BackfillPage]:
         # Tiski's own format is pushed, never pulled: a shop sends its past orders to the
         # REST API (POST /api/v1/shop/records) like its new ones.
         return iter(())
