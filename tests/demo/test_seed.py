@@ -78,3 +78,25 @@ def test_the_tiski_command_without_arguments_prints_help(
 
     main([])
     assert "tiski start" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_demo_shops_orders_match_their_stories_and_show_every_state() -> None:
+    from tiski.demo.orders import ORDERS
+    from tiski.shop.display import STATUSES, order_status
+    from tiski.shop.models import Order
+    from tiski.shop.queries import with_details
+
+    seed_demo()
+    for demo in STORES:
+        store = Store.objects.get(slug=demo.slug)
+        orders = list(with_details(Order.objects.filter(store=store)))
+        assert len(orders) == len(ORDERS[demo.slug])
+        # Every order belongs to the customer who wrote about it.
+        emails = {c.key: c.email for c in demo.customers}
+        for demo_order in ORDERS[demo.slug]:
+            stored = next(o for o in orders if o.number == demo_order.number)
+            assert stored.contact is not None
+            assert stored.contact.email == emails[demo_order.customer]
+    statuses = {order_status(o) for o in with_details(Order.objects.all())}
+    assert statuses == set(STATUSES)

@@ -26,6 +26,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.worker import run_pending_tasks
 from tiski.demo.content import STORES
+from tiski.demo.orders import seed_orders
 from tiski.demo.schema import DemoConversation, DemoStore
 from tiski.stores.actions import create_store
 from tiski.stores.models import Store
@@ -235,6 +236,7 @@ def _seed_store(demo: DemoStore, result: SeedResult, now: datetime) -> Store:
             now,
             triager=owner,
         )
+    seed_orders(store, demo, now)
     return store
 
 
