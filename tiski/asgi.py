@@ -23,6 +23,7 @@ from tiski.chat.presence import close_widget_presence  # noqa: E402
 from tiski.chat.writer import close_writer  # noqa: E402
 from tiski.events import bind_server_loop  # noqa: E402
 from tiski.routing import websocket_urlpatterns  # noqa: E402
+from tiski.shop.intake import close_intake, is_webhook, webhook_app  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
@@ -34,6 +35,10 @@ router = ProtocolTypeRouter(
 
 
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if is_webhook(scope):
+        # Webhooks need none of Django's middleware, and arrive by the hundred.
+        await webhook_app(scope, receive, send)
+        return
     if scope["type"] != "lifespan":
         await router(scope, receive, send)
         return
@@ -50,6 +55,7 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await close_writer()
+            await close_intake()
             close_widget_presence()
             bind_server_loop(None)
             await send({"type": "lifespan.shutdown.complete"})

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connections, router, transaction
 from django.utils.translation import gettext as _
@@ -53,13 +53,54 @@ class Received:
 
 
 def receive_delivery(store: Store, delivery: DeliveryIn) -> Received:
-    """Store a verified webhook before anything reads it.
+    """Store a verified webhook before anything reads it (see receive_deliveries)."""
+    return receive_deliveries([(store, delivery)])[0]
 
-    Its status says what comes next: RECEIVED (to apply), IGNORED (a topic Tiski does not
-    use), FAILED (the body is not JSON: the platform hears 400, the body stays visible).
+
+def receive_deliveries(deliveries: Sequence[tuple[Store, DeliveryIn]]) -> list[Received]:
+    """Store verified webhooks before anything reads them, all in one transaction (the
+    webhook intake commits everything that arrived meanwhile at once, as the chat
+    writer does). A delivery id stored before, or twice in the batch, is a duplicate.
+
+    Each stored delivery's status says what comes next: RECEIVED (to apply), IGNORED (a
+    topic Tiski does not use), FAILED (the body is not JSON: the platform hears 400, the
+    body stays visible).
     """
+    now = clock.now()
+    rows = [_row(store, delivery, now) for store, delivery in deliveries]
+    stored = _stored_among([row for row in rows if row.delivery_id])
+    results: list[Received] = []
+    fresh: list[WebhookDelivery] = []
+    seen: dict[tuple[int, str, str], WebhookDelivery] = {}
+    for row in rows:
+        key = (row.store_id, row.platform, row.delivery_id)
+        known = (stored.get(key) or seen.get(key)) if row.delivery_id else None
+        if known is not None:
+            results.append(Received(known, duplicate=True))
+            continue
+        if row.delivery_id:
+            seen[key] = row
+        fresh.append(row)
+        results.append(Received(row, duplicate=False))
+    try:
+        with transaction.atomic():
+            insert_rows(fresh)
+    except IntegrityError:
+        # Stored a moment ago by another process: one by one, each then finds it.
+        if len(deliveries) > 1:
+            return [receive_delivery(store, delivery) for store, delivery in deliveries]
+        row = rows[0]
+        found = _stored_among([row]).get((row.store_id, row.platform, row.delivery_id))
+        if found is None:
+            raise
+        return [Received(found, duplicate=True)]
+    if any(row.status == DeliveryStatus.RECEIVED for row in fresh):
+        transaction.on_commit(_wake_appliers)
+    return results
+
+
+def _row(store: Store, delivery: DeliveryIn, now: datetime) -> WebhookDelivery:
     meta = delivery.meta
-    connector = connector_for(delivery.platform)
     row = WebhookDelivery(
         store=store,
         platform=delivery.platform,
@@ -67,9 +108,9 @@ def receive_delivery(store: Store, delivery: DeliveryIn) -> Received:
         delivery_id=meta.delivery_id[:100],
         triggered_at=meta.triggered_at,
         body=bytes(delivery.body),
-        received_at=clock.now(),
+        received_at=now,
     )
-    if not connector.handles(row.topic):
+    if not connector_for(delivery.platform).handles(row.topic):
         row.status = DeliveryStatus.IGNORED
     else:
         try:
@@ -77,32 +118,20 @@ def receive_delivery(store: Store, delivery: DeliveryIn) -> Received:
         except ValueError as exc:
             row.status = DeliveryStatus.FAILED
             row.error = _("The body is not JSON: %(error)s") % {"error": exc}
-    if row.delivery_id:
-        found = _stored(store, row)
-        if found is not None:
-            return Received(found, duplicate=True)
-    try:
-        with transaction.atomic():
-            insert_rows([row])
-    except IntegrityError:
-        # The same delivery, stored a moment ago by another request.
-        found = _stored(store, row)
-        if found is None:
-            raise
-        return Received(found, duplicate=True)
-    if row.status == DeliveryStatus.RECEIVED:
-        transaction.on_commit(_wake_appliers)
-    return Received(row, duplicate=False)
+    return row
 
 
-def _stored(store: Store, row: WebhookDelivery) -> WebhookDelivery | None:
-    return (
-        WebhookDelivery.objects.filter(
-            store=store, platform=row.platform, delivery_id=row.delivery_id
-        )
-        .defer("body")
-        .first()
-    )
+def _stored_among(
+    rows: Sequence[WebhookDelivery],
+) -> dict[tuple[int, str, str], WebhookDelivery]:
+    """Deliveries stored before with the same (store, platform, delivery id)."""
+    if not rows:
+        return {}
+    found = WebhookDelivery.objects.filter(
+        store__in={row.store_id for row in rows},
+        delivery_id__in={row.delivery_id for row in rows},
+    ).defer("body")
+    return {(d.store_id, d.platform, d.delivery_id): d for d in found}
 
 
 def _wake_appliers() -> None:
