@@ -354,3 +354,40 @@ async def test_no_email_form_once_an_address_was_left(shop: Store) -> None:
     await socket.disconnect()
     _status, body = await start_session(shop, visitor=visitor)
     assert body["ask_email"] is False
+
+
+async def test_an_unsigned_email_never_opens_someone_elses_chat(shop: Store) -> None:
+    # Liisa chats while signed in; her contact has her email and her conversation.
+    liisa = identity_hmac(shop, "cus_liisa")
+    _status, hers = await start_session(
+        shop,
+        identity={"customer_id": "cus_liisa", "email": "liisa@example.fi", "hmac": liisa},
+    )
+    socket = await widget_socket(shop, hers["visitor"])
+    await socket.send_json_to({"type": "message", "client_id": "l1", "text": "Liisan salaisuus"})
+    first = await next_of(socket, "ack")
+    await socket.disconnect()
+    # Another customer, signed in as themselves, puts Liisa's address beside their id.
+    # The signature covers only the id: the address must not find Liisa.
+    mallory = identity_hmac(shop, "cus_666")
+    _status, theirs = await start_session(
+        shop,
+        identity={"customer_id": "cus_666", "email": "liisa@example.fi", "hmac": mallory},
+    )
+    assert theirs["conversation"] is None or all(
+        "salaisuus" not in m["text"] for m in theirs["conversation"]["messages"]
+    )
+    socket = await widget_socket(shop, theirs["visitor"])
+    await socket.send_json_to({"type": "message", "client_id": "m1", "text": "kuka olen"})
+    second = await next_of(socket, "ack")
+    await socket.disconnect()
+    assert second["conversation_id"] != first["conversation_id"]
+    owners = await db(
+        lambda: dict(
+            ContactIdentity.objects.filter(value__in=["liisa@example.fi", "cus_666"]).values_list(
+                "value", "contact_id"
+            )
+        )
+    )()
+    # The address stays Liisa's; the other customer is a contact of their own.
+    assert owners["liisa@example.fi"] != owners["cus_666"]

@@ -13,7 +13,7 @@ from tiski.chat.events import ChatSettingsSaved, ReplyAddressLeft
 from tiski.chat.models import ChatSettings, PrechatField
 from tiski.chat.queries import visitor_contacts
 from tiski.chat.visitors import Visitor
-from tiski.contacts.actions import merge_contacts, resolve_contact
+from tiski.contacts.actions import ContactRequest, merge_contacts, resolve_contacts
 from tiski.contacts.identities import normalize_identity
 from tiski.contacts.models import Contact, IdentityKind
 from tiski.conversations.models import Conversation
@@ -33,19 +33,27 @@ def identify_visitor(store: Store, visitor: Visitor, *, language: str = "") -> C
     if visitor.customer is None:
         return None
     found = visitor_contacts(visitor, store.country)
-    customer = found.get(IdentityKind.SHOP_CUSTOMER) or found.get(IdentityKind.EMAIL)
+    customer = found.get(IdentityKind.SHOP_CUSTOMER)
     anonymous = found.get(IdentityKind.VISITOR)
     system = Actor.system("chat")
     if anonymous is not None and customer is not None and anonymous.pk != customer.pk:
         return merge_contacts(anonymous, customer, actor=system)
     if anonymous is not None or customer is not None:
-        return resolve_contact(
-            store,
+        [resolved] = resolve_contacts(
+            [
+                ContactRequest(
+                    store,
+                    visitor.identities(),
+                    name=visitor.name,
+                    language=language,
+                    claimed=visitor.claimed(),
+                )
+            ],
             actor=system,
-            identities=visitor.identities(),
-            name=visitor.name,
-            language=language,
-        ).contact
+        )
+        if isinstance(resolved, ActionError):
+            raise resolved
+        return resolved.contact
     return None
 
 

@@ -37,9 +37,10 @@ def visitor_contacts(visitor: Visitor, country: str = "") -> dict[str, Contact]:
 
 
 def visitor_contact(visitor: Visitor, country: str = "") -> Contact | None:
-    """The strongest match: shop customer id, then email, then the visitor id."""
+    """The strongest match: the signed shop customer id, then the visitor id (never the
+    unsigned email: see Visitor.claimed)."""
     found = visitor_contacts(visitor, country)
-    for kind in ("shop_customer", "email", "visitor"):
+    for kind in ("shop_customer", "visitor"):
         if kind in found:
             return found[kind]
     return None

@@ -55,15 +55,21 @@ class Visitor:
         return signing.dumps(data, salt=SALT, compress=True)
 
     def identities(self) -> list[IdentityInput]:
-        """Identities to find or create the contact with, strongest first: a shop
-        customer id outranks an email, which outranks the anonymous visitor id."""
+        """Identities to find or create the contact with, strongest first: the shop's
+        signed customer id, then the anonymous visitor id."""
         found: list[IdentityInput] = []
         if self.customer is not None:
             found.append(IdentityInput(IdentityKind.SHOP_CUSTOMER, self.customer.customer_id))
-            if self.customer.email:
-                found.append(IdentityInput(IdentityKind.EMAIL, self.customer.email))
         found.append(IdentityInput(IdentityKind.VISITOR, self.visitor_id))
         return found
+
+    def claimed(self) -> list[IdentityInput]:
+        """The email the shop passes beside the signed customer id. The signature covers
+        only the id, so the email is kept on the contact when nobody else has it, but
+        never finds a contact (see ContactRequest.claimed)."""
+        if self.customer is not None and self.customer.email:
+            return [IdentityInput(IdentityKind.EMAIL, self.customer.email)]
+        return []
 
     @property
     def name(self) -> str:

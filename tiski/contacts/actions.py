@@ -120,6 +120,11 @@ class ContactRequest:
     identities: Sequence[IdentityInput]
     name: str = ""
     language: str = ""
+    # Identities the sender claims but nobody vouches for (the email a shop passes with
+    # a signed customer id, unsigned): added to the contact when nobody else has them,
+    # never used to find one. Matching by them would hand a stranger's conversations to
+    # whoever typed their address.
+    claimed: Sequence[IdentityInput] = ()
 
 
 @transaction.atomic
@@ -155,6 +160,7 @@ def resolve_contacts(
     """
     outcomes: list[ResolvedContact | ActionError | None] = [None] * len(requests)
     wanted: list[tuple[int, list[tuple[str, str]]]] = []
+    claims: dict[int, list[tuple[str, str]]] = {}
     for index, request in enumerate(requests):
         try:
             normalized = _normalized(request.store, request.identities)
@@ -162,13 +168,17 @@ def resolve_contacts(
                 raise ActionError(_("A contact needs an email, phone or other identity."))
         except ActionError as exc:
             outcomes[index] = exc
-        else:
-            wanted.append((index, normalized))
+            continue
+        wanted.append((index, normalized))
+        try:
+            claims[index] = _normalized(request.store, request.claimed)
+        except ActionError:
+            claims[index] = []  # a claim that is no identity at all is simply not kept
     # Who owns each identity, by store; filled in as this batch creates and adds.
     owners: dict[int, dict[tuple[str, str], Contact]] = {}
     by_store: dict[int, list[tuple[str, str]]] = {}
     for index, normalized in wanted:
-        by_store.setdefault(requests[index].store.pk, []).extend(normalized)
+        by_store.setdefault(requests[index].store.pk, []).extend(normalized + claims[index])
     found_ids = {
         store_id: identity_owners(store_id, list(dict.fromkeys(identities)))
         for store_id, identities in by_store.items()
@@ -206,7 +216,7 @@ def resolve_contacts(
             if language and not owner.language:
                 owner.language = language
                 fields.append("language")
-        for kind, value in normalized:
+        for kind, value in dict.fromkeys(normalized + claims[index]):
             if (kind, value) not in known:
                 known[(kind, value)] = owner
                 identity = ContactIdentity(store_id=store.pk, kind=kind, value=value)

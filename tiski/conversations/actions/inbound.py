@@ -50,6 +50,8 @@ class InboundMessage:
     store: Store
     channel: str
     sender: Sequence[IdentityInput]
+    # Identities the sender claims, unverified: kept when free, never used to find them.
+    sender_claims: Sequence[IdentityInput] = ()
     text: str = ""
     html: str = ""
     sender_name: str = ""
@@ -159,7 +161,7 @@ def _resolve_senders(items: list[_Item], system: Actor) -> None:
         [
             ContactRequest(
                 item.inbound.store, item.inbound.sender, item.inbound.sender_name,
-                item.inbound.language,
+                item.inbound.language, item.inbound.sender_claims,
             )
             for item in items
         ],
