@@ -234,3 +234,66 @@ def test_a_batch_takes_the_same_statements_whatever_its_size(store: Store) -> No
 
     assert count(3, 100) == count(40, 200)
     assert Order.objects.count() == 43 and OrderLine.objects.count() == 86
+
+
+def test_variants_sent_on_their_own(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from tiski.shop.records import ProductRecord, VariantRecord
+
+    def variant(stamp: int, price: str, stock: int | None) -> VariantRecord:
+        return VariantRecord(
+            external_id="v-9",
+            product_external_id="p-9",
+            sku="HT-M",
+            price=Decimal(price),
+            stock=stock,
+            updated_at=datetime(2026, 12, 1, stamp, tzinfo=UTC),
+        )
+
+    # Before its product is stored there is nothing to put it under.
+    assert apply(store, variant(10, "60.00", 3)) == [Outcome.MISSING]
+    # The parent lists no variants (None): it keeps whatever is stored.
+    parent = ProductRecord(external_id="p-9", title="Huppari", variants=None)
+    assert apply(store, parent, variant(10, "60.00", 3)) == [Outcome.APPLIED] * 2
+    assert apply(store, parent) == [Outcome.APPLIED]
+    assert apply(store, variant(9, "55.00", 1)) == [Outcome.STALE]
+    # A newer version without a stock count keeps the stored count.
+    assert apply(store, variant(11, "65.00", None)) == [Outcome.APPLIED]
+    stored = ProductVariant.objects.get()
+    assert (stored.product.external_id, stored.price, stored.stock) == ("p-9", Decimal("65.00"), 3)
+
+
+def test_merging_contacts_moves_their_orders_and_carts(store: Store) -> None:
+    from tiski.contacts.actions import merge_contacts
+
+    apply(
+        store,
+        record(order()),
+        CartIn.model_validate({"id": "k-1", "email": "matti@example.fi"}).record(),
+    )
+    shopper = Order.objects.get().contact
+    assert shopper is not None
+    visitor = create_contact(
+        store, actor=SYSTEM, identities=[IdentityInput(IdentityKind.VISITOR, "ab" * 16)]
+    )
+    merge_contacts(shopper, visitor, actor=SYSTEM)
+    assert Order.objects.get().contact == visitor and Cart.objects.get().contact == visitor
+
+
+def test_links_that_are_not_web_addresses_are_not_kept(store: Store) -> None:
+    sneaky = order(
+        status_url="javascript:alert(1)",
+        admin_url="JavaScript:alert(2)",
+        fulfillments=[
+            {"id": "f-1", "tracking_url": "data:text/html,<script>", "carrier": "Posti"},
+            {"id": "f-2", "tracking_url": "https://www.posti.fi/fi/seuranta#/lahetys/JJFI1"},
+        ],
+    )
+    apply(store, record(sneaky))
+    stored = Order.objects.get()
+    assert (stored.status_url, stored.admin_url) == ("", "")
+    assert dict(stored.fulfillments.values_list("external_id", "tracking_url")) == {
+        "f-1": "",
+        "f-2": "https://www.posti.fi/fi/seuranta#/lahetys/JJFI1",
+    }

@@ -341,16 +341,18 @@ def set_contact_tags(contact: Contact, names: Iterable[str], *, actor: Actor) ->
 
 @transaction.atomic
 def merge_contacts(source: Contact, target: Contact, *, actor: Actor) -> Contact:
-    """Make ``source`` part of ``target``: its conversations, identities, notes and tags
-    move over and ``source`` is deleted. For a chat visitor who turns out to be a known
-    customer, or two records of one person."""
-    from tiski.conversations.models import Conversation
-
+    """Make ``source`` part of ``target``: everything that belongs to it (conversations,
+    identities, notes, orders, carts, and whatever else points at a contact) moves over,
+    its tags too, and ``source`` is deleted. For a chat visitor who turns out to be a
+    known customer, or two records of one person."""
     if source.pk == target.pk or source.store_id != target.store_id:
         raise ActionError(_("Only two different contacts of one store can be merged."))
-    Conversation.objects.filter(contact=source).update(contact=target)
-    ContactIdentity.objects.filter(contact=source).update(contact=target)
-    ContactNote.objects.filter(contact=source).update(contact=target)
+    # Every model that points at a contact, whichever app it is in: a new one (a
+    # customer's returns) moves without this function having to know about it.
+    for relation in Contact._meta.related_objects:
+        if relation.one_to_many and relation.field.concrete:
+            manager = relation.related_model._base_manager
+            manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
     target.tags.add(*source.tags.all())
     changed = []
     if not target.name and source.name:

@@ -25,12 +25,17 @@ class CustomerRecord:
 
 @dataclass(frozen=True)
 class VariantRecord:
+    """A variant, inside its product's record or on its own (then ``product_external_id``
+    names its product: WooCommerce sends a variable product's variations one by one)."""
+
     external_id: str
     title: str = ""
     sku: str = ""
     price: Decimal = Decimal("0")
     stock: int | None = None
     inventory_item_id: str = ""
+    product_external_id: str = ""
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ class ProductRecord:
     url: str = ""
     image_url: str = ""
     active: bool = True
-    variants: tuple[VariantRecord, ...] = ()
+    # None: the payload does not list them (keep the stored ones); () : it has none.
+    variants: tuple[VariantRecord, ...] | None = ()
     updated_at: datetime | None = None
 
 
@@ -166,6 +172,7 @@ class Deleted:
 Record = (
     CustomerRecord
     | ProductRecord
+    | VariantRecord
     | InventoryRecord
     | OrderRecord
     | FulfillmentRecord

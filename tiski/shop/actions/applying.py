@@ -9,7 +9,12 @@ from django.db import transaction
 
 from tiski.core.actors import Actor
 from tiski.shop.actions.carts import apply_carts
-from tiski.shop.actions.catalogue import apply_inventory, apply_products, delete_products
+from tiski.shop.actions.catalogue import (
+    apply_inventory,
+    apply_products,
+    apply_variants,
+    delete_products,
+)
 from tiski.shop.actions.common import Outcome
 from tiski.shop.actions.orders import apply_fulfillments, apply_orders, apply_refunds
 from tiski.shop.actions.people import contacts_for
@@ -24,6 +29,7 @@ from tiski.shop.records import (
     ProductRecord,
     Record,
     RefundRecord,
+    VariantRecord,
 )
 from tiski.stores.models import Store
 
@@ -49,6 +55,7 @@ def apply_records(store: Store, records: Sequence[Record], *, actor: Actor) -> l
     contacts_for(store, [record for _p, record in customers], actor=actor)
     outcomes.update(dict.fromkeys((p for p, _r in customers), Outcome.APPLIED))
     outcomes.update(apply_products(store, by_kind.get(ProductRecord, [])))
+    outcomes.update(apply_variants(store, by_kind.get(VariantRecord, [])))
     outcomes.update(apply_inventory(store, by_kind.get(InventoryRecord, [])))
     outcomes.update(apply_orders(store, by_kind.get(OrderRecord, []), actor=actor))
     outcomes.update(apply_fulfillments(store, by_kind.get(FulfillmentRecord, [])))

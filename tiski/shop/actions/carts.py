@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tiski.core.actors import Actor
+from tiski.core.html import web_url
 from tiski.core.rows import insert_rows, update_rows
 from tiski.shop.actions.common import Outcome, is_older, newest
 from tiski.shop.actions.people import contacts_for
@@ -57,7 +58,7 @@ def apply_carts(
             currency=record.currency.upper()[:3],
             total=record.total,
             lines=list(record.lines),
-            recovery_url=record.recovery_url[:1000],
+            recovery_url=web_url(record.recovery_url)[:1000],
             started_at=record.started_at,
             completed_at=record.completed_at,
             source_updated_at=record.updated_at,

@@ -24,7 +24,7 @@ from tiski.core.rows import insert_rows, update_rows
 from tiski.shop.actions.applying import apply_records
 from tiski.shop.actions.common import Outcome
 from tiski.shop.connectors import MalformedPayload, WebhookMeta, connector_for
-from tiski.shop.models import DeliveryStatus, WebhookDelivery
+from tiski.shop.models import DeliveryStatus, ShopConnection, WebhookDelivery
 from tiski.shop.records import Record
 from tiski.stores.models import Store
 
@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 # Deliveries applied in one transaction.
 BATCH = 200
-# A shipment or refund whose order is not stored yet is tried again this many times,
-# this far apart (the order's own webhook is usually a moment behind), then fails.
+# A shipment or refund whose order (a stock level whose product) is not stored yet is
+# tried again this many times, this far apart (that record's own webhook is usually a
+# moment behind), then fails.
 MISSING_ATTEMPTS = 5
 MISSING_RETRY = timedelta(seconds=30)
 _FINISHED = ["status", "error", "attempts", "applied_at", "received_at"]
@@ -182,7 +183,17 @@ def _claim(limit: int, only: Sequence[int]) -> list[WebhookDelivery]:
     connection = connections[router.db_for_write(WebhookDelivery)]
     if connection.features.has_select_for_update_skip_locked:
         pending = pending.select_for_update(skip_locked=True)
-    return list(pending.select_related("store").order_by("received_at", "id")[:limit])
+    # select_for_update() cannot lock the nullable side of an outer join: the
+    # connection is read after the claim.
+    claimed = list(pending.select_related("store").order_by("received_at", "id")[:limit])
+    connections_by_store = {
+        c.store_id: c
+        for c in ShopConnection.objects.filter(store__in={d.store_id for d in claimed})
+    }
+    for delivery in claimed:
+        if delivery.store_id in connections_by_store:
+            delivery.store.shop_connection = connections_by_store[delivery.store_id]
+    return claimed
 
 
 def _apply_alone(delivery: WebhookDelivery) -> None:
@@ -204,7 +215,8 @@ def _apply(deliveries: list[WebhookDelivery]) -> None:
         meta = WebhookMeta(delivery.topic, delivery.delivery_id, delivery.triggered_at)
         try:
             payload = json.loads(bytes(delivery.body))
-            records = connector.records(delivery.topic, payload, meta)
+            shop = getattr(delivery.store, "shop_connection", None)
+            records = connector.records(delivery.topic, payload, meta, connection=shop)
         except (MalformedPayload, ValueError) as exc:
             _finish(delivery, DeliveryStatus.FAILED, str(exc))
             continue
@@ -222,9 +234,17 @@ def _settle(delivery: WebhookDelivery, outcomes: list[Outcome]) -> None:
         if delivery.attempts < MISSING_ATTEMPTS:
             # Its order is probably a moment behind: wait, then try again.
             delivery.received_at = clock.now() + MISSING_RETRY
-            _finish(delivery, DeliveryStatus.RECEIVED, _("Waiting for the order it names."))
+            _finish(
+                delivery,
+                DeliveryStatus.RECEIVED,
+                _("Waiting for the order or product this webhook refers to."),
+            )
         else:
-            _finish(delivery, DeliveryStatus.FAILED, _("The order it names is not known."))
+            _finish(
+                delivery,
+                DeliveryStatus.FAILED,
+                _("The order or product this webhook refers to is not in Tiski."),
+            )
     elif outcomes and all(outcome == Outcome.STALE for outcome in outcomes):
         _finish(delivery, DeliveryStatus.STALE)
     else:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from tiski.core import clock
 from tiski.core.actors import Actor
+from tiski.core.html import web_url
 from tiski.core.rows import insert_rows, update_rows
 from tiski.shop.actions.common import Outcome, is_older, newest
 from tiski.shop.actions.people import contacts_for
@@ -23,6 +25,7 @@ from tiski.shop.models import (
     ProductVariant,
     Refund,
     RefundLine,
+    ShopConnection,
 )
 from tiski.shop.records import (
     CustomerRecord,
@@ -62,7 +65,10 @@ def apply_orders(
         o.external_id: o
         for o in Order.objects.select_for_update()
         .filter(store=store, external_id__in=[r.external_id for _p, r in winners])
-        .only("id", "external_id", "source_updated_at", "refunded_total", "contact_id")
+        .only(
+            *("id", "external_id", "source_updated_at", "refunded_total", "contact_id"),
+            *("admin_url", "status_url", "paid_at", "cancelled_at"),
+        )
     }
     fresh: list[tuple[int, OrderRecord]] = []
     for position, record in winners:
@@ -76,12 +82,23 @@ def apply_orders(
     changed: list[Order] = []
     orders: list[tuple[Order, OrderRecord]] = []
     now = clock.now()
+    template = _admin_template(store) if fresh else ""
     for (position, record), contact in zip(fresh, contacts, strict=True):
         known = stored.get(record.external_id)
         order = _order(store, record, contact, now)
+        if template:
+            order.admin_url = fill_admin_url(template, record.external_id, order.number)
         if known is not None:
             if contact is None:
                 order.contact_id = known.contact_id  # a link made earlier stays
+            # What a platform leaves out of some webhooks (Shopify's admin address, the
+            # time of payment only on orders/paid) is not forgotten by the next one.
+            order.admin_url = order.admin_url or known.admin_url
+            order.status_url = order.status_url or known.status_url
+            order.paid_at = order.paid_at or known.paid_at
+            # When it was cancelled does not move with every later edit of the order.
+            if order.cancelled_at and known.cancelled_at:
+                order.cancelled_at = known.cancelled_at
             order.pk = known.pk
             order.refunded_total = known.refunded_total
             order._state.adding = False
@@ -102,6 +119,17 @@ def apply_orders(
     refunds = [(order, refund) for order, record in orders for refund in record.refunds or ()]
     apply_refunds_of(refunds)
     return outcomes
+
+
+def _admin_template(store: Store) -> str:
+    found = ShopConnection.objects.filter(store=store).values_list("admin_order_url", flat=True)
+    return found.first() or ""
+
+
+def fill_admin_url(template: str, external_id: str, number: str) -> str:
+    """The shop's address of an order from the connection's pattern ({id}, {number})."""
+    filled = template.replace("{id}", quote(external_id)).replace("{number}", quote(number))
+    return web_url(filled)[:1000]
 
 
 def _customer(record: OrderRecord) -> CustomerRecord | None:
@@ -149,8 +177,8 @@ def _order(store: Store, record: OrderRecord, contact: Any, now: Any) -> Order:
         cancelled_at=record.cancelled_at,
         cancel_reason=record.cancel_reason[:100],
         closed_at=record.closed_at,
-        status_url=record.status_url[:1000],
-        admin_url=record.admin_url[:1000],
+        status_url=web_url(record.status_url)[:1000],
+        admin_url=web_url(record.admin_url)[:1000],
         shipping_address=record.shipping_address,
         billing_address=record.billing_address,
         note=record.note,
@@ -300,7 +328,7 @@ def apply_fulfillments_of(pairs: list[tuple[Order, FulfillmentRecord]]) -> list[
             status=record.status,
             carrier=record.carrier[:100],
             tracking_number=record.tracking_number[:100],
-            tracking_url=record.tracking_url[:1000],
+            tracking_url=web_url(record.tracking_url)[:1000],
             shipped_at=record.shipped_at,
             estimated_delivery=record.estimated_delivery,
             delivered_at=record.delivered_at,

@@ -75,8 +75,16 @@ class Connector(Protocol):
 
     def handles(self, topic: str) -> bool: ...
 
-    def records(self, topic: str, payload: Any, meta: WebhookMeta) -> list[Record]:
-        """The records of one webhook (raise MalformedPayload when they can't be read)."""
+    def records(
+        self,
+        topic: str,
+        payload: Any,
+        meta: WebhookMeta,
+        connection: ShopConnection | None = None,
+    ) -> list[Record]:
+        """The records of one webhook (raise MalformedPayload when they can't be read).
+        ``connection``, when the caller has it, gives addresses the payload lacks (the
+        shop's admin)."""
         ...
 
     def backfill(self, connection: ShopConnection) -> Iterator[BackfillPage]:

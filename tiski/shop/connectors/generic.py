@@ -99,7 +99,13 @@ class GenericConnector:
     def handles(self, topic: str) -> bool:
         return topic in TOPICS
 
-    def records(self, topic: str, payload: Any, meta: WebhookMeta) -> list[Record]:
+    def records(
+        self,
+        topic: str,
+        payload: Any,
+        meta: WebhookMeta,
+        connection: ShopConnection | None = None,
+    ) -> list[Record]:
         items = payload if isinstance(payload, list) else [payload]
         if len(items) > MAX_RECORDS:
             raise MalformedPayload(f"at most {MAX_RECORDS} records in one webhook")
