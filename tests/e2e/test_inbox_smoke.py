@@ -160,6 +160,12 @@ def test_text_typed_while_a_reply_is_sending_is_kept(page: Any, desk: dict[str, 
     held[0].continue_()
     page.unroute("**/reply/")
     page.locator(".msg-out", has_text="Paketti on matkalla.").wait_for()
+    # The reply may show in the swapped pane a moment before the kept text is put back
+    # into its composer (htmx:load): wait for the text, which a lost draft never brings.
+    page.wait_for_function(
+        "() => document.querySelector('#composer-text').value === 'Lisäksi: seurantakoodi on'",
+        timeout=5000,
+    )
     assert page.input_value("#composer-text") == "Lisäksi: seurantakoodi on"
     # A reply sent with nothing typed after it leaves an empty composer, as before.
     page.fill("#composer-text", "Lisäksi: seurantakoodi on JJFI123.")

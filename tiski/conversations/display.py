@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -230,13 +230,18 @@ def _inline_images(body_html: str, attachments: list[Attachment]) -> str:
     return _CID_SOURCE.sub(link, body_html)
 
 
-def render_timeline(entries: list[TimelineEntry]) -> SafeString:
+def render_timeline(
+    entries: list[TimelineEntry], bodies: Mapping[int, str] | None = None
+) -> SafeString:
     """The conversation's timeline as HTML.
 
     Rendered here rather than by a template: it is the loop of the conversation page,
     hundreds of entries long, and the template engine spends ~95 µs on each one. Every
     value goes through html.escape (_e); body_html was sanitised when it was stored.
+    ``bodies`` replace some entries' body_html (by entry id): the same HTML with order
+    numbers linked (tiski.shop.sidebar.linked_bodies).
     """
+    bodies = bodies or {}
     note_badge = f' <span class="pill pill-note">{_e(_("Internal note"))}</span>'
     automatic = _("Automatic reply")  # outside the f-string, where xgettext finds it
     automatic_badge = f' <span class="pill pill-automatic">{_e(automatic)}</span>'
@@ -266,6 +271,7 @@ def render_timeline(entries: list[TimelineEntry]) -> SafeString:
             extra += f'<p class="field-error">{_e(error)}</p>'
         elif entry.error:
             extra += f'<p class="field-error">{_e(entry.error)}</p>'
+        body = bodies.get(entry.id, entry.body_html)
         parts.append(
             f'<article class="msg msg-{_e(entry.direction)}{" msg-note" if entry.is_note else ""}"'
             f' id="m-{seq}" data-seq="{seq}" data-id="{int(entry.id)}">'
@@ -273,8 +279,9 @@ def render_timeline(entries: list[TimelineEntry]) -> SafeString:
             f"<strong>{_e(entry.author)}</strong>{note_badge if entry.is_note else ''}"
             f"{automatic_badge if entry.automatic else ''} "
             f"{stamp}{delivery}</header>"
-            # Sanitised with nh3 on the way in (tiski.core.html.sanitize_html).
-            f'<div class="msg-body">{_inline_images(entry.body_html, entry.attachment_list)}'
+            # Sanitised with nh3 on the way in (tiski.core.html.sanitize_html); order
+            # links add only escaped text and attributes (tiski.shop.mentions).
+            f'<div class="msg-body">{_inline_images(body, entry.attachment_list)}'
             f"</div>{extra}</article>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped

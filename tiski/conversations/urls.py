@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tiski.conversations.views import commands, files, live, pages
+from tiski.conversations.views import commands, files, live, orders, pages
 
 conversation_commands = [
     path("reply/", commands.reply, name="conversation-reply"),
@@ -15,6 +15,7 @@ conversation_commands = [
     path("canned/", files.canned_responses, name="conversation-canned"),
     path("entries/", live.entries, name="conversation-entries"),
     path("header/", live.header, name="conversation-header"),
+    path("orders/<int:order_pk>/", orders.order, name="conversation-order"),
 ]
 
 urlpatterns = [

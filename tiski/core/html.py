@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -84,3 +85,15 @@ def html_to_text(value: str) -> str:
     text = html.unescape(_TAG.sub("", with_breaks))
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def web_url(value: object) -> str:
+    """``value`` if it is an http(s) address, else "". Shops and their plugins send links
+    (tracking, order pages) as plain strings: a link shown to an agent or a customer must
+    never run script (``javascript:``) nor be anything but a web address."""
+    url = value.strip() if isinstance(value, str) else ""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in ("http", "https") and "//" in url[:10] else ""

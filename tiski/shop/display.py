@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -163,13 +164,16 @@ def summarize(order: Order) -> OrderSummary:
 
 def summary_text(order: Order) -> str:
     """The order in a few plain lines, for an agent to put into a reply (in the active
-    language: activate the conversation's language around the call)."""
+    language and time zone: activate the conversation's and the store's around the
+    call)."""
     summary = summarize(order)
     lines = [
         _("Order %(number)s, placed %(date)s: %(status)s")
         % {
             "number": summary.number,
-            "date": date_format(summary.placed_at, "SHORT_DATE_FORMAT"),
+            # In the active time zone: an order placed just after midnight in Helsinki
+            # was placed that day, not the day before in UTC.
+            "date": date_format(timezone.localtime(summary.placed_at), "SHORT_DATE_FORMAT"),
             "status": summary.status_label.lower(),
         }
     ]

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from tiski.agents.models import Agent, Team
 from tiski.agents.queries import agents_of, store_ids_for, stores_for, teams_for
 from tiski.conversations import queries
-from tiski.conversations.entries import timeline_entries
+from tiski.conversations.entries import TimelineEntry, timeline_entries
 from tiski.conversations.models import Channel, Conversation, Label, Priority, Status
 from tiski.conversations.queries import InboxView
+from tiski.shop.sidebar import linked_bodies, sidebar_orders
 
 SESSION_VIEW = "tiski.inbox_view"
 
@@ -147,6 +148,7 @@ def conversation_context(agent: Agent, conversation: Conversation) -> dict[str, 
     return {
         **header,
         "timeline_messages": entries,
+        "timeline_bodies": order_links(conversation, entries),
         "has_older": has_older,
         "contact": contact,
         "identities": list(contact.identities.all()),
@@ -154,7 +156,15 @@ def conversation_context(agent: Agent, conversation: Conversation) -> dict[str, 
         "notes": list(contact.notes.select_related("author")[:20]),
         "previous": previous,
         "merge_candidates": [c for c in previous if c.merged_into_id is None],
+        "orders": sidebar_orders(conversation),
     }
+
+
+def order_links(conversation: Conversation, entries: list[TimelineEntry]) -> dict[int, str]:
+    """Bodies of the entries that mention the store's orders, with the numbers linked."""
+    return linked_bodies(
+        conversation, {entry.id: entry.body_html for entry in entries if not entry.is_event}
+    )
 
 
 def team_of(agent: Agent, team_id: str) -> Team | None:

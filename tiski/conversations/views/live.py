@@ -17,7 +17,12 @@ from tiski.agents.queries import agents_of, store_ids_for
 from tiski.conversations import queries
 from tiski.conversations.display import render_timeline
 from tiski.conversations.entries import timeline_entries
-from tiski.conversations.views.context import header_context, nav_context, remembered_view
+from tiski.conversations.views.context import (
+    header_context,
+    nav_context,
+    order_links,
+    remembered_view,
+)
 from tiski.conversations.views.pages import current_agent
 from tiski.core.errors import NotFound
 
@@ -38,7 +43,7 @@ def entries(request: HttpRequest, pk: int) -> HttpResponse:
         contact_name=conversation.contact.display_name,
         since_seq=max(0, since),
     )
-    response = HttpResponse(render_timeline(found))
+    response = HttpResponse(render_timeline(found, order_links(conversation, found)))
     response["X-Last-Seq"] = str(conversation.last_seq)
     return response
 

@@ -68,7 +68,7 @@
   let pendingG = false;
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
-      $$("details[open]").forEach((d) => (d.open = false));
+      $$("details[open]:not(.order)").forEach((d) => (d.open = false)); // orders stay open
       closeCanned();
       if (isTyping(event.target)) event.target.blur();
       return;
@@ -224,6 +224,72 @@
       insertCanned(event.target);
     }
   }, true);
+
+  // --- the contact's orders beside the conversation --------------------------------------
+  // The server renders what an order's buttons insert, in the conversation's language
+  // (data-insert); here it only goes into the composer, where the agent's cursor was.
+  function insertIntoComposer(text) {
+    const textarea = $("#composer-text");
+    if (!textarea || !text) return;
+    const atCaret = textarea.dataset.caret === "1"; // else after what is there (a kept draft)
+    const start = atCaret ? textarea.selectionStart : textarea.value.length;
+    const end = atCaret ? textarea.selectionEnd : textarea.value.length;
+    const before = textarea.value.slice(0, start);
+    const after = textarea.value.slice(end);
+    // A summary of several lines stands on lines of its own; a link is a word among words.
+    const lines = text.includes("\n");
+    const lead = before === "" || (lines ? /\n$/ : /\s$/).test(before) ? "" : lines ? "\n" : " ";
+    const tail = after === "" || (lines ? /^\n/ : /^\s/).test(after) ? "" : lines ? "\n" : " ";
+    textarea.setRangeText(lead + text + tail, start, end, "end");
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input", { bubbles: true })); // typing, as if typed
+  }
+
+  function showOrder(order) {
+    order.open = true;
+    order.scrollIntoView({ block: "nearest" });
+    $("summary", order).focus({ preventScroll: true });
+    order.classList.remove("order-flash");
+    void order.offsetWidth; // restart the highlight
+    order.classList.add("order-flash");
+  }
+
+  // An order number in a message: its order in the sidebar, fetched if it is not there
+  // (an older order, or another customer's).
+  async function openMentionedOrder(link) {
+    const id = "order-" + link.dataset.order;
+    if (!document.getElementById(id)) {
+      let response;
+      try {
+        response = await fetch(link.dataset.orderUrl, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      } catch (error) {
+        return;
+      }
+      const list = $("#order-list");
+      if (!response.ok || !list) return;
+      const html = await response.text(); // the server's own render
+      if (!document.getElementById(id)) {
+        const item = document.createElement("li");
+        item.innerHTML = html;
+        list.prepend(item);
+      }
+    }
+    const order = document.getElementById(id);
+    if (order) showOrder(order);
+  }
+
+  document.addEventListener("focusin", (event) => {
+    if (event.target.id === "composer-text") event.target.dataset.caret = "1";
+  });
+  document.addEventListener("click", (event) => {
+    const insert = event.target.closest("[data-insert]");
+    if (insert) insertIntoComposer(insert.dataset.insert);
+    const mention = event.target.closest("a.order-mention[data-order-url]");
+    if (mention) {
+      event.preventDefault();
+      openMentionedOrder(mention);
+    }
+  });
 
   // --- unsent text survives swaps of the same conversation -----------------------------
   // The composer is part of the conversation pane, which a sent reply, a reload after a
