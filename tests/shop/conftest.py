@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from django.test import Client
 from tests.conftest import SYSTEM
 from tiski.shop.actions import connect_shop
 from tiski.shop.connectors.generic import sign
+from tiski.shop.connectors.woocommerce import sign as woo_sign
 from tiski.shop.models import Platform, ShopConnection
 from tiski.stores.models import Store
 
@@ -108,3 +111,71 @@ def order(
         ],
         **fields,
     }
+
+
+# WooCommerce: a store connected to its WooCommerce shop, and a way to post as it does.
+
+WOO_SECRET = "wc-secret-7d1e&x"
+WOO_SHOP_URL = "https://kauppa.example"
+WOO_FIXTURES = Path(__file__).parent / "fixtures" / "woocommerce"
+
+
+def woo_payload(name: str) -> Any:
+    """A fixture from tests/shop/fixtures/woocommerce/ (see ORIGINS.md there)."""
+    return json.loads((WOO_FIXTURES / f"{name}.json").read_text())
+
+
+def woo_body(payload: Any) -> bytes:
+    """JSON as WooCommerce encodes it (wp_json_encode: ASCII only, slashes escaped)."""
+    return json.dumps(payload).replace("/", "\\/").encode()
+
+
+@pytest.fixture
+def woo_shop(store: Store) -> ShopConnection:
+    return connect_shop(
+        store,
+        platform=Platform.WOOCOMMERCE,
+        actor=SYSTEM,
+        webhook_secret=WOO_SECRET,
+        shop_url=WOO_SHOP_URL,
+        api_key="ck_4e5b1f0c9a7d2e8b3f6a1c0d9e8f7a6b5c4d3e2f",
+        api_secret="cs_0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6",
+    )
+
+
+@pytest.fixture
+def woo_post(woo_shop: ShopConnection, client: Client) -> Post:
+    """POST a payload to the store's WooCommerce webhook with the headers WooCommerce
+    sends (WC_Webhook::deliver), signed unless told otherwise."""
+    deliveries = itertools.count(1)
+
+    def send(
+        topic: str,
+        payload: Any,
+        *,
+        delivery: str | None = None,
+        secret: str = WOO_SECRET,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        body = raw if raw is not None else woo_body(payload)
+        resource, _dot, event = topic.partition(".")
+        sent = {
+            "User-Agent": "WooCommerce/9.4.2 Hookshot (WordPress/6.7.1)",
+            "X-WC-Webhook-Source": f"{WOO_SHOP_URL}/",
+            "X-WC-Webhook-Topic": topic,
+            "X-WC-Webhook-Resource": resource,
+            "X-WC-Webhook-Event": event,
+            "X-WC-Webhook-Signature": woo_sign(secret, body),
+            "X-WC-Webhook-ID": "12",
+            "X-WC-Webhook-Delivery-ID": delivery or f"{next(deliveries):032x}",
+            **(headers or {}),
+        }
+        return client.post(
+            f"/webhooks/woocommerce/{woo_shop.store.slug}/",
+            data=body,
+            content_type="application/json",
+            headers=sent,
+        )
+
+    return send

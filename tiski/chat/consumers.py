@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.utils import translation
 
 from tiski.chat import queries
 from tiski.chat.actions import leave_email
@@ -29,6 +31,15 @@ from tiski.core.errors import ActionError
 from tiski.core.ratelimit import TokenBucket, allow
 from tiski.core.sockets import JsonSocket
 from tiski.events import conversation_group, visitor_group, widget_group
+from tiski.shop.models import Order
+from tiski.shop.selfservice import (
+    Found,
+    clean_lookup,
+    customer_orders,
+    for_customer,
+    lookup_order,
+    store_zone,
+)
 from tiski.stores.models import Store
 
 logger = logging.getLogger(__name__)
@@ -70,6 +81,9 @@ class WidgetConsumer(JsonSocket):
             rate=settings.CHAT_MESSAGE_RATE, burst=settings.CHAT_MESSAGE_BURST
         )
         self.typing = TokenBucket(rate=0.5, burst=3)
+        # Order lookups read the database: a few in a row, then one every few seconds.
+        self.lookups = TokenBucket(rate=0.2, burst=5)
+        self.client = str(client)
         self.strikes = 0
         await self.accept()
         # Told about conversations this visitor starts elsewhere (an upload over HTTP).
@@ -125,6 +139,8 @@ class WidgetConsumer(JsonSocket):
             "read": self.on_read,
             "email": self.on_email,
             "ping": self.on_ping,
+            "order.lookup": self.on_order_lookup,
+            "order.recent": self.on_order_recent,
         }.get(str(content.get("type")))
         if handler is None:
             await self.error("bad_frame", "Unknown frame type.")
@@ -172,6 +188,7 @@ class WidgetConsumer(JsonSocket):
             store=self.store,
             channel=Channel.CHAT,
             sender=self.visitor.identities(),
+            sender_claims=self.visitor.claimed(),
             sender_name=self.visitor.name or str(prechat.get("name") or "")[:200],
             subject=str(prechat.get("topic") or "")[:300],
             text=text,
@@ -268,6 +285,56 @@ class WidgetConsumer(JsonSocket):
             await self.error("email", exc.message)
             return
         await self.send_json({"type": "email_saved", "email": email.strip().lower()})
+
+    # --- the customer's orders (no agent involved) ------------------------------------
+
+    def _language(self, content: dict[str, Any]) -> str:
+        asked = content.get("language")
+        served = self.store.served_languages()
+        return asked if isinstance(asked, str) and asked in served else self.store.default_language
+
+    def _for_customer(self, orders: list[Order], language: str) -> list[dict[str, Any]]:
+        zone = store_zone(self.store)
+        with translation.override(language):
+            return [asdict(for_customer(order, zone)) for order in orders]
+
+    def _lookup(self, number: str, email: str, language: str) -> dict[str, Any]:
+        lookup = lookup_order(self.store, number, email, client=self.client)
+        if lookup.found is Found.LIMITED:
+            return {"type": "error", "code": "lookup_limited", "message": "Too many attempts."}
+        if lookup.order is None:
+            return {"type": "order.not_found"}
+        return {"type": "order.status", "order": self._for_customer([lookup.order], language)[0]}
+
+    def _recent(self, customer_id: str, language: str) -> dict[str, Any]:
+        orders = customer_orders(self.store, customer_id)
+        return {"type": "order.list", "orders": self._for_customer(orders, language)}
+
+    async def on_order_lookup(self, content: dict[str, Any]) -> None:
+        """An order by its number and email: anyone may ask, within the lookup limits."""
+        cleaned = clean_lookup(content.get("number"), content.get("email"))
+        if cleaned is None:
+            await self.error("order_invalid", "An order number and an email address are needed.")
+            return
+        if not self.lookups.take():
+            await self.error("lookup_limited", "Too many attempts.")
+            return
+        number, email = cleaned
+        answer = await database_sync_to_async(self._lookup)(number, email, self._language(content))
+        await self.send_json(answer)
+
+    async def on_order_recent(self, content: dict[str, Any]) -> None:
+        """The signed-in customer's newest orders (the shop signed the customer id)."""
+        if self.visitor.customer is None:
+            await self.error("not_identified", "Only a customer signed in at the shop.")
+            return
+        if not self.lookups.take():
+            await self.error("lookup_limited", "Too many attempts.")
+            return
+        answer = await database_sync_to_async(self._recent)(
+            self.visitor.customer.customer_id, self._language(content)
+        )
+        await self.send_json(answer)
 
     # --- messages from the channel layer ---------------------------------------------
 

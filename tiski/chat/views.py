@@ -236,6 +236,8 @@ def session(request: HttpRequest) -> HttpResponse:
                 and not (contact and contact.email)
                 and not (conversation and conversation.reply_to_email),
                 "hours": availability(store, zone, language),
+                # Signed in at the shop: "Order status" lists the customer's own orders.
+                "identified": visitor.customer is not None,
                 "conversation": conversation_for_widget(conversation, contact),
                 "websocket": "/ws/chat/",
                 "limits": {"text": 5000, "file_bytes": 10 * 1024 * 1024},
@@ -317,6 +319,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 store=store,
                 channel=Channel.CHAT,
                 sender=visitor.identities(),
+                sender_claims=visitor.claimed(),
                 sender_name=visitor.name,
                 text=text,
                 attachments=incoming,

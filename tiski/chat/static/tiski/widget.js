@@ -71,6 +71,7 @@
   const CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
   const CLOSE = 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z';
   const CLIP = 'M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z';
+  const BOX = 'M12 2 3 6.5v11l9 4.5 9-4.5v-11L12 2zm0 2.2 6.5 3.3-6.5 3.3-6.5-3.3L12 4.2zM5 9.1l6 3v7.4l-6-3V9.1zm8 10.4v-7.4l6-3v7.4l-6 3z';
   const fill = (s, key, value) => s.replace('%(' + key + ')s', value);
   const abs = (url) => new URL(url, BASE + '/').href;
 
@@ -126,6 +127,10 @@ button,input,select,textarea{font:inherit;color:inherit}
 .head .av{background:rgba(255,255,255,.9);color:#222}
 .x{border:0;background:transparent;color:inherit;width:40px;height:40px;border-radius:8px;cursor:pointer;display:grid;place-items:center}
 .x svg{width:22px;height:22px;fill:currentColor}
+.acts{display:flex;padding:8px 10px 0;border-top:1px solid #e3e3ea}
+.acts+.comp{border-top:0}
+.ob{display:flex;align-items:center;gap:5px;border:1px solid #b9bac6;border-radius:16px;padding:4px 12px 4px 8px;background:#fff;cursor:pointer;font-size:13px;font-weight:600}
+.ob svg{width:18px;height:18px;fill:currentColor}
 .note{padding:8px 16px;font-size:13px;background:#fff4d6;color:#4a3800}
 .off{padding:12px 16px;background:#f3f4f7;font-size:14px;border-bottom:1px solid #e3e3ea}
 .off p{margin:4px 0}
@@ -156,11 +161,27 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
 .err{padding:6px 16px;font-size:13px;color:#b00017}
 .pre{padding:14px 16px;display:flex;flex-direction:column;gap:10px;overflow-y:auto}
 .pre p{margin:0}
-.pre label{display:flex;flex-direction:column;gap:4px;font-size:14px;font-weight:600}
+.pre label,.of label{display:flex;flex-direction:column;gap:4px;font-size:14px;font-weight:600}
 .comp{display:flex;align-items:flex-end;gap:6px;padding:10px;border-top:1px solid #e3e3ea}
 .comp textarea{flex:1;resize:none;border:1px solid #b9bac6;border-radius:10px;padding:8px 10px;max-height:120px;min-height:40px;font-size:16px;line-height:1.35}
 .clip{border:0;background:transparent;width:40px;height:40px;border-radius:8px;cursor:pointer;display:grid;place-items:center;color:#444}
 .clip svg{width:22px;height:22px;fill:currentColor}
+.po .log,.po .pre,.po .comp,.po .typing,.po .off,.po .acts{display:none!important}
+.ord{flex:1;overflow-y:auto;padding:14px 16px;display:flex;flex-direction:column;gap:12px}
+.oh{display:flex;justify-content:space-between;align-items:center;gap:8px}
+.oh h3{margin:0;font-size:16px}
+.lnk{border:0;background:none;padding:4px 0;color:inherit;text-decoration:underline;cursor:pointer;font-size:14px}
+.of{display:flex;flex-direction:column;gap:10px}
+.of p,.ord p{margin:0}
+.res{display:flex;flex-direction:column;gap:10px}
+.card{border:1px solid #d9dae2;border-radius:12px;padding:12px;display:flex;flex-direction:column;gap:6px;font-size:14px}
+.ch{display:flex;justify-content:space-between;align-items:center;gap:8px;font-size:15px}
+.pill{padding:2px 10px;border-radius:12px;background:#eef0f4;font-size:13px;font-weight:600;text-align:right}
+.mu{font-size:13px;color:#5b5b66}
+.card ul{margin:0;padding-left:18px}
+.pc{border-top:1px solid #e3e3ea;padding-top:6px}
+.card a{display:block;color:#1b1b1f;font-weight:600;margin-top:2px}
+.oe{color:#b00017}
 @media (max-width:479.98px){
 .panel{inset:0;width:auto;height:auto;border-radius:0}
 .open .launch{display:none}
@@ -189,6 +210,8 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.title = h('h2', { id: 'tiski-title' });
     u.sub = h('div', { class: 'sub' });
     u.close = h('button', { type: 'button', class: 'x', onclick: () => close() }, icon(CLOSE));
+    u.obtn = h('button', { type: 'button', class: 'ob', 'aria-expanded': 'false', 'aria-controls': 'tiski-orders', onclick: () => orders(!ordOpen) }, icon(BOX), u.obl = h('span'));
+    u.ord = h('div', { class: 'ord', id: 'tiski-orders', role: 'region', 'aria-labelledby': 'tiski-oh', hidden: true });
     u.net = h('div', { class: 'note', role: 'status', hidden: true });
     u.off = h('div', { class: 'off', hidden: true });
     u.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' });
@@ -204,14 +227,14 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.comp = h('form', { class: 'comp', onsubmit: (e) => { e.preventDefault(); submit(); } }, u.attach, u.file, u.text, u.send);
     u.panel = h('div', { class: 'panel', id: 'tiski-panel', role: 'dialog', 'aria-modal': 'false', hidden: true },
       h('div', { class: 'head' }, u.avatar, h('div', { class: 'tx' }, u.title, u.sub), u.close),
-      u.net, u.off, u.log, u.pre, u.typing, u.err, u.comp);
+      u.net, u.off, u.log, u.ord, u.pre, u.typing, u.err, h('div', { class: 'acts' }, u.obtn), u.comp);
     u.log.addEventListener('scroll', () => {
       const l = u.log;
       stick = l.scrollHeight - l.scrollTop - l.clientHeight < 40;
     });
     u.wrap = h('div', { class: 'w' }, u.panel, u.launch);
     u.wrap.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && isOpen) { e.stopPropagation(); close(); }
+      if (e.key === 'Escape' && isOpen) { e.stopPropagation(); ordOpen ? orders(false) : close(); }
     });
     root.append(u.wrap);
     D.body.append(host);
@@ -232,6 +255,7 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.text.placeholder = T.placeholder;
     u.text.maxLength = X.limits.text;
     u.send.textContent = T.send;
+    u.obl.textContent = T.order_status;
     u.log.setAttribute('aria-label', T.title);
     u.net.textContent = T.reconnecting;
     offline();
@@ -310,6 +334,76 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     save();
     prechat();
     ui.text.focus();
+  }
+
+  // --- order status: looked up by number and email, or the signed-in customer's own -------
+  let ordOpen = false;
+  function orders(on) {
+    const u = ui;
+    ordOpen = on;
+    u.panel.classList.toggle('po', on);
+    u.ord.hidden = !on;
+    u.obtn.setAttribute('aria-expanded', on);
+    if (!on) { u.obtn.focus(); readUp(); return; }
+    u.ord.textContent = '';
+    u.ores = h('div', { class: 'res', 'aria-live': 'polite' });
+    const head = h('h3', { id: 'tiski-oh', tabindex: '-1', text: T.order_status });
+    u.ord.append(h('div', { class: 'oh' }, head, h('button', { type: 'button', class: 'lnk', text: T.order_back, onclick: () => orders(false) })));
+    if (X.identified) {
+      u.ord.append(u.ores);
+      ask({ type: 'order.recent' });
+      head.focus();
+    } else {
+      u.ord.append(lookupForm(), u.ores);
+      u.ord.querySelector('input').focus();
+    }
+  }
+
+  function lookupForm() {
+    const num = h('input', { name: 'number', required: true, maxlength: '50', autocomplete: 'off', spellcheck: 'false' });
+    const em = h('input', { name: 'email', type: 'email', required: true, maxlength: '254', autocomplete: 'email' });
+    return h('form', { class: 'of', novalidate: true, onsubmit: (e) => {
+      e.preventDefault();
+      if (!e.target.checkValidity()) { e.target.reportValidity(); return; }
+      ask({ type: 'order.lookup', number: num.value.trim(), email: em.value.trim() });
+    } }, h('p', { text: T.order_intro }), h('label', {}, T.order_number, num), h('label', {}, T.order_email, em),
+    h('button', { type: 'submit', class: 'btn', text: T.order_find }));
+  }
+
+  function ask(f) {
+    f.language = X.language;
+    if (!ready) { onote(T.error); return; }
+    onote(T.order_wait, 'mu');
+    send(f);
+  }
+
+  function onote(text, cls = 'oe') {
+    ui.ores.textContent = '';
+    ui.ores.append(h('p', { class: cls, text }));
+  }
+
+  const link = (url, text) => /^https?:\/\//i.test(url || '') ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text }) : '';
+
+  function showOrders(list, mine) {
+    const r = ui.ores;
+    r.textContent = '';
+    if (mine) {
+      r.append(h('p', { class: 'mu', text: list.length ? T.order_mine : T.order_no_orders }));
+      if (!list.length && !ui.ord.querySelector('form')) ui.ord.insertBefore(lookupForm(), r);
+    }
+    for (const o of list) {
+      const c = h('div', { class: 'card' },
+        h('div', { class: 'ch' }, h('strong', { text: o.number }), h('span', { class: 'pill', text: o.status_label })),
+        h('div', { class: 'mu', text: fill(T.order_placed, 'date', o.placed) + ' · ' + fill(T.order_total, 'amount', o.total) }),
+        h('ul', {}, ...o.items.map((i) => h('li', { text: i.quantity + ' × ' + i.title + (i.variant ? ' (' + i.variant + ')' : '') }))));
+      for (const p of o.parcels) {
+        const when = p.delivered ? fill(T.order_delivered, 'date', p.delivered) : p.expected && fill(T.order_expected, 'date', p.expected);
+        c.append(h('div', { class: 'pc' }, [p.carrier, p.status_label !== o.status_label && p.status_label, when].filter(Boolean).join(' · '),
+          link(p.tracking_url, T.order_track + (p.tracking_number ? ' ' + p.tracking_number : ''))));
+      }
+      c.append(link(o.url, T.order_open));
+      r.append(c);
+    }
   }
 
   // --- messages ---------------------------------------------------------------------------
@@ -676,7 +770,20 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
       case 'email_saved':
         emailSaved(f.email);
         break;
+      case 'order.status':
+        showOrders([f.order]);
+        break;
+      case 'order.list':
+        showOrders(f.orders, true);
+        break;
+      case 'order.not_found':
+        onote(T.order_not_found);
+        break;
       case 'error': {
+        if (f.code === 'lookup_limited' || f.code === 'order_invalid') {
+          onote(f.code === 'order_invalid' ? T.order_invalid : T.order_limited);
+          break;
+        }
         const x = f.client_id && msgs.find((y) => y.cid === f.client_id && !y.id);
         if (x) {
           clearTimeout(x.to);
@@ -738,7 +845,7 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
   function error(text) { if (ui) ui.err.textContent = text; }
 
   // --- reading and notifying -----------------------------------------------------------------
-  const visible = () => isOpen && !D.hidden;
+  const visible = () => isOpen && !ordOpen && !D.hidden;
 
   // The visitor sees the panel: tell the desk (only agents' messages: reading our own
   // read receipts would go round in circles) and clear the badge.
@@ -807,7 +914,7 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     ui.launch.setAttribute('aria-expanded', 'true');
     stick = true;
     scrollDown(true);
-    if (focus) (ui.pre.hidden ? ui.text : ui.pre.querySelector('input,select') || ui.text).focus();
+    if (focus) (ordOpen ? ui.ord.querySelector('input,h3') : ui.pre.hidden ? ui.text : ui.pre.querySelector('input,select') || ui.text).focus();
     readUp();
   }
   function close() {
