@@ -11,8 +11,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client, TestCase
+from django.utils import translation
 
 from tests.services import need, required
 from tiski.agents.actions import add_membership, create_agent, create_team, set_team_members
@@ -51,6 +54,16 @@ def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_clean() -> Iterator[None]:
+    """Every test starts in English with an empty cache: a language a view activated, or
+    the rate-limit counters a test ran up, must not decide what a later test sees."""
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
