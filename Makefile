@@ -2,7 +2,7 @@
 PY := python3
 VENV_BIN := .venv/bin
 
-.PHONY: start test check ci messages bench bench-inbox bench-chat bench-mail bench-data clean
+.PHONY: start test check ci messages bench bench-inbox bench-chat bench-mail bench-shop bench-data clean
 
 start:            ## migrate, seed the demo shops, run the desk
 	$(PY) dev.py start
@@ -22,7 +22,7 @@ messages:         ## extract UI strings and compile the catalogues (needs GNU ge
 	cd tiski && ../$(VENV_BIN)/tiski compilemessages
 	$(VENV_BIN)/python -m tiski.i18n_check
 
-bench: bench-inbox bench-chat bench-mail ## every benchmark
+bench: bench-inbox bench-chat bench-mail bench-shop ## every benchmark
 
 bench-data:       ## generate the 1M-conversation data set in PostgreSQL (once)
 	$(PY) dev.py env >/dev/null
@@ -39,6 +39,10 @@ bench-chat:       ## chat: idle connections, delivery latency, throughput vs a b
 bench-mail:       ## email ingest rate on SQLite and PostgreSQL, beside django-helpdesk
 	$(PY) dev.py env >/dev/null
 	$(VENV_BIN)/python bench/mail.py
+
+bench-shop:       ## webhook throughput beside a bare receiver; order lookups at 1M orders
+	$(PY) dev.py env >/dev/null
+	$(VENV_BIN)/python bench/shop.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

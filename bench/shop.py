@@ -310,6 +310,7 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=10_000, help="webhooks measured")
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=3, help="webhook runs; the median counts")
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_SHOP_DATABASE_URL", WEBHOOK_DATABASE)
     )
@@ -326,17 +327,27 @@ def main() -> int:
             say(f"--- webhooks: {args.orders:,} orders, {args.connections} connections ---")
             relay = measure_relay(args, work)
             say(f"  bare uvicorn receiver: {relay['per_second']:,.0f}/s")
-            tiski_run = measure_webhooks(args, work)
+            runs = []
+            for run in range(args.repeat):
+                # A fresh database each time; the median is reported (this 2-core
+                # machine's runs vary by a fifth).
+                runs.append(measure_webhooks(args, work / f"run-{run}"))
+                say(
+                    f"  tiski run {run + 1}: {runs[-1]['per_second']:,.0f} orders/s stored "
+                    f"and applied ({runs[-1]['http_per_second']:,.0f}/s answered; HTTP p50 "
+                    f"{runs[-1]['http']['p50_ms']:.1f} ms, p99 {runs[-1]['http']['p99_ms']:.1f} ms)"
+                )
+            tiski_run = sorted(runs, key=lambda r: r["per_second"])[len(runs) // 2]
             say(
-                f"  tiski: {tiski_run['per_second']:,.0f} orders/s stored and applied "
-                f"({tiski_run['http_per_second']:,.0f}/s answered; HTTP p50 "
-                f"{tiski_run['http']['p50_ms']:.1f} ms, p99 {tiski_run['http']['p99_ms']:.1f} ms)"
+                f"  tiski: median {tiski_run['per_second']:,.0f} orders/s of {len(runs)} runs "
+                f"({min(r['per_second'] for r in runs):,.0f}-"
+                f"{max(r['per_second'] for r in runs):,.0f})"
             )
-            ok = (
-                tiski_run["per_second"] >= WEBHOOK_TARGET
-                and tiski_run["failed"] == 0
-                and tiski_run["orders_in_database"] == tiski_run["expected_orders"]
-                and tiski_run["http"]["statuses"] == {"200": args.orders}
+            ok = tiski_run["per_second"] >= WEBHOOK_TARGET and all(
+                r["failed"] == 0
+                and r["orders_in_database"] == r["expected_orders"]
+                and r["http"]["statuses"] == {"200": args.orders}
+                for r in runs
             )
             say(
                 f"  answers {tiski_run['http']['statuses']}, deliveries applied "
@@ -353,12 +364,12 @@ def main() -> int:
             result = measure_lookup(args, work)
             for name in ("sidebar", "lookup"):
                 times = sorted(result[name])
-                p95 = percentile(times, 0.95)
+                p95 = percentile(times, 95)
                 ok = p95 < LOOKUP_TARGET_MS
                 missed |= not ok
                 say(
-                    f"  {name}: p50 {percentile(times, 0.5):.2f} ms, p95 {p95:.2f} ms, "
-                    f"p99 {percentile(times, 0.99):.2f} ms over {len(times)} "
+                    f"  {name}: p50 {percentile(times, 50):.2f} ms, p95 {p95:.2f} ms, "
+                    f"p99 {percentile(times, 99):.2f} ms over {len(times)} "
                     f"(target p95 < {LOOKUP_TARGET_MS:.0f} ms: {'met' if ok else 'NOT met'})"
                 )
             say(f"  orders shown by the sidebar reads: {result['orders_shown']:,}")

@@ -22,6 +22,8 @@ _CART_FIELDS = [
 def apply_carts(
     store: Store, items: Sequence[tuple[int, CartRecord]], *, actor: Actor
 ) -> dict[int, Outcome]:
+    if not items:
+        return {}
     outcomes: dict[int, Outcome] = {}
     winners, losers = newest(items, lambda r: r.external_id, lambda r: r.updated_at)
     outcomes.update(dict.fromkeys(losers, Outcome.STALE))

@@ -19,6 +19,8 @@ _VARIANT_FIELDS = ["product", "title", "sku", "inventory_item_id", "price", "sou
 
 
 def apply_products(store: Store, items: Sequence[tuple[int, ProductRecord]]) -> dict[int, Outcome]:
+    if not items:
+        return {}
     outcomes: dict[int, Outcome] = {}
     winners, losers = newest(items, lambda r: r.external_id, lambda r: r.updated_at)
     outcomes.update(dict.fromkeys(losers, Outcome.STALE))
@@ -125,6 +127,8 @@ def _keep_newer_stock(row: ProductVariant, known: ProductVariant) -> None:
 def apply_variants(store: Store, items: Sequence[tuple[int, VariantRecord]]) -> dict[int, Outcome]:
     """Variants sent on their own, each under the product it names (MISSING while that
     product is not stored)."""
+    if not items:
+        return {}
     outcomes: dict[int, Outcome] = {}
     winners, losers = newest(items, lambda r: r.external_id, lambda r: r.updated_at)
     outcomes.update(dict.fromkeys(losers, Outcome.STALE))
@@ -167,6 +171,8 @@ def apply_inventory(
     store: Store, items: Sequence[tuple[int, InventoryRecord]]
 ) -> dict[int, Outcome]:
     """Stock levels; a level for a variant Tiski does not know is MISSING."""
+    if not items:
+        return {}
     by_variant = {r.variant_external_id for _p, r in items if r.variant_external_id}
     by_item = {r.inventory_item_id for _p, r in items if r.inventory_item_id}
     by_sku = {r.sku for _p, r in items if r.sku}

@@ -69,7 +69,34 @@ def receive_deliveries(deliveries: Sequence[tuple[Store, DeliveryIn]]) -> list[R
     """
     now = clock.now()
     rows = [_row(store, delivery, now) for store, delivery in deliveries]
-    stored = _stored_among([row for row in rows if row.delivery_id])
+    # Most deliveries are new: first without asking the database which ones it has (one
+    # round trip less per batch); a delivery stored before breaks the insert, and then
+    # the batch is sorted out by looking.
+    try:
+        with transaction.atomic():
+            results, fresh = _sort(rows, {})
+            insert_rows(fresh)
+    except IntegrityError:
+        rows = [_row(store, delivery, now) for store, delivery in deliveries]
+        results, fresh = _sort(rows, _stored_among([row for row in rows if row.delivery_id]))
+        try:
+            with transaction.atomic():
+                insert_rows(fresh)
+        except IntegrityError:
+            # Stored a moment ago by another process: one by one, each then finds it.
+            if len(deliveries) > 1:
+                return [receive_delivery(store, delivery) for store, delivery in deliveries]
+            raise
+    if any(row.status == DeliveryStatus.RECEIVED for row in fresh):
+        transaction.on_commit(_wake_appliers)
+    return results
+
+
+def _sort(
+    rows: list[WebhookDelivery], stored: dict[tuple[int, str, str], WebhookDelivery]
+) -> tuple[list[Received], list[WebhookDelivery]]:
+    """Each row's result, and the rows to insert: a delivery id stored before or earlier
+    in the batch is a duplicate."""
     results: list[Received] = []
     fresh: list[WebhookDelivery] = []
     seen: dict[tuple[int, str, str], WebhookDelivery] = {}
@@ -83,21 +110,7 @@ def receive_deliveries(deliveries: Sequence[tuple[Store, DeliveryIn]]) -> list[R
             seen[key] = row
         fresh.append(row)
         results.append(Received(row, duplicate=False))
-    try:
-        with transaction.atomic():
-            insert_rows(fresh)
-    except IntegrityError:
-        # Stored a moment ago by another process: one by one, each then finds it.
-        if len(deliveries) > 1:
-            return [receive_delivery(store, delivery) for store, delivery in deliveries]
-        row = rows[0]
-        found = _stored_among([row]).get((row.store_id, row.platform, row.delivery_id))
-        if found is None:
-            raise
-        return [Received(found, duplicate=True)]
-    if any(row.status == DeliveryStatus.RECEIVED for row in fresh):
-        transaction.on_commit(_wake_appliers)
-    return results
+    return results, fresh
 
 
 def _row(store: Store, delivery: DeliveryIn, now: datetime) -> WebhookDelivery:

@@ -58,6 +58,8 @@ def apply_orders(
 ) -> dict[int, Outcome]:
     """Store orders (with their lines, and shipments and refunds where the record has
     them); the outcome of each, by its position."""
+    if not items:
+        return {}
     outcomes: dict[int, Outcome] = {}
     winners, losers = newest(items, lambda r: r.external_id, lambda r: r.updated_at)
     outcomes.update(dict.fromkeys(losers, Outcome.STALE))
@@ -281,6 +283,8 @@ def apply_fulfillments(
     store: Store, items: Sequence[tuple[int, FulfillmentRecord]]
 ) -> dict[int, Outcome]:
     """Shipments that arrive on their own (a fulfillment webhook)."""
+    if not items:
+        return {}
     orders = _orders_by_external_id(store, [r.order_external_id for _p, r in items])
     outcomes: dict[int, Outcome] = {}
     known = []
@@ -360,6 +364,8 @@ def apply_fulfillments_of(pairs: list[tuple[Order, FulfillmentRecord]]) -> list[
 
 def apply_refunds(store: Store, items: Sequence[tuple[int, RefundRecord]]) -> dict[int, Outcome]:
     """Refunds that arrive on their own (a refund webhook)."""
+    if not items:
+        return {}
     orders = _orders_by_external_id(store, [r.order_external_id for _p, r in items])
     outcomes: dict[int, Outcome] = {}
     known = []
