@@ -289,6 +289,9 @@ class Refund(models.Model):
     amount = money(_("amount"))
     note = models.TextField(blank=True)
     refunded_at = models.DateTimeField(_("refunded"))
+    # The key Tiski asked for it with (a return's number): asked again, it is this one.
+    # Empty for a refund the shop made on its own.
+    key = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["order", "refunded_at", "id"]

@@ -110,6 +110,8 @@ class RefundRecord:
     note: str = ""
     lines: tuple[RefundLineRecord, ...] = ()
     order_external_id: str = ""
+    # Tiski's key when Tiski asked the shop for it (see actions.refunds).
+    key: str = ""
 
 
 @dataclass(frozen=True)

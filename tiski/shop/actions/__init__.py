@@ -9,15 +9,18 @@ from tiski.shop.actions.deliveries import (
     receive_delivery,
     retry_delivery,
 )
+from tiski.shop.actions.refunds import RefundOutcome, refund_order
 
 __all__ = [
     "BackfillResult",
     "DeliveryIn",
     "Outcome",
+    "RefundOutcome",
     "apply_pending_deliveries",
     "apply_records",
     "backfill_shop",
     "connect_shop",
     "receive_delivery",
+    "refund_order",
     "retry_delivery",
 ]

@@ -386,8 +386,15 @@ def apply_refunds_of(pairs: list[tuple[Order, RefundRecord]]) -> None:
     if not pairs:
         return
     order_ids = {order.pk for order, _r in pairs}
-    existing = set(
-        Refund.objects.filter(order__in=order_ids).values_list("order_id", "external_id")
+    existing = {
+        (order_id, external_id): (pk, key)
+        for pk, order_id, external_id, key in Refund.objects.filter(
+            order__in=order_ids
+        ).values_list("id", "order_id", "external_id", "key")
+    }
+    keyed: list[Refund] = []
+    with_lines = set(
+        RefundLine.objects.filter(refund__order__in=order_ids).values_list("refund_id", flat=True)
     )
     lines = {
         (order_id, external): pk
@@ -396,20 +403,34 @@ def apply_refunds_of(pairs: list[tuple[Order, RefundRecord]]) -> None:
         )
     }
     new: list[tuple[Refund, RefundRecord]] = []
+    new_lines: list[tuple[Refund, RefundRecord]] = []
     for order, record in pairs:
-        key = (order.pk, record.external_id[:100])
-        if key in existing:
+        found = (order.pk, record.external_id[:100])
+        if found in existing:
+            pk, key = existing[found]
+            if record.key and not key:
+                # Its webhook came first; now Tiski knows it asked for it.
+                keyed.append(Refund(pk=pk, key=record.key[:100]))
+            if pk and record.lines and pk not in with_lines:
+                # A short version came first (WooCommerce's order lists refunds without
+                # their lines): the lines are added, the refund itself never changes.
+                stored = Refund(pk=pk, order=order)
+                stored._state.adding = False
+                new_lines.append((stored, record))
+                with_lines.add(pk)
             continue
-        existing.add(key)
+        existing[found] = (0, record.key)
         refund = Refund(
             order=order,
             external_id=record.external_id[:100],
             amount=record.amount,
             note=record.note,
             refunded_at=record.refunded_at,
+            key=record.key[:100],
         )
         new.append((refund, record))
     insert_rows([refund for refund, _r in new])
+    update_rows(keyed, ["key"])
     insert_rows(
         [
             RefundLine(
@@ -419,7 +440,7 @@ def apply_refunds_of(pairs: list[tuple[Order, RefundRecord]]) -> None:
                 amount=line.amount,
                 restocked=line.restocked,
             )
-            for refund, record in new
+            for refund, record in [*new, *new_lines]
             for line in record.lines
             if (refund.order_id, line.line_external_id) in lines
         ]

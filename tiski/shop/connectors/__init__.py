@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from tiski.shop.connectors.base import (
+    ActionDone,
+    ActionFailed,
+    ActionNotSupported,
     BackfillFailed,
     BackfillPage,
     Connector,
     MalformedPayload,
+    RefundRequest,
+    ShopAction,
     WebhookMeta,
     WebhookRejected,
     connector_for,
@@ -14,10 +19,15 @@ from tiski.shop.connectors.base import (
 )
 
 __all__ = [
+    "ActionDone",
+    "ActionFailed",
+    "ActionNotSupported",
     "BackfillFailed",
     "BackfillPage",
     "Connector",
     "MalformedPayload",
+    "RefundRequest",
+    "ShopAction",
     "WebhookMeta",
     "WebhookRejected",
     "connector_for",

@@ -23,6 +23,7 @@ import importlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
 from tiski.shop.models import ShopConnection
@@ -50,6 +51,48 @@ class BackfillPage:
 class BackfillFailed(Exception):
     """The shop's API refused or failed for good (wrong credentials, a 4xx): the message
     says why, in a form an admin can act on."""
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    """Give a customer money back for (some of) an order, through the shop's platform.
+
+    ``lines``: (the order line's external id, quantity) being refunded; ``amount``: the
+    money, in the order's currency, that goes back to the original payment (refunds go
+    to the original payment method, as EU consumer law has it). ``key`` makes it
+    idempotent: the same key never refunds twice (a return's number, say).
+    """
+
+    order_external_id: str
+    amount: Decimal
+    currency: str
+    key: str
+    lines: tuple[tuple[str, int], ...] = ()
+    restock: bool = False
+    note: str = ""
+    notify_customer: bool = True
+
+
+ShopAction = RefundRequest
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    """What the platform did: its id of the result (the refund), and the records that say
+    so, stored like a webhook's (the refund on the order)."""
+
+    external_id: str
+    records: list[Record]
+
+
+class ActionNotSupported(Exception):
+    """The platform (or this connection) cannot do it through its API: the shop does it
+    by hand, and Tiski records that it is to be done. The message says why."""
+
+
+class ActionFailed(Exception):
+    """The platform refused or failed (a declined refund, a wrong amount, no access): the
+    message says why, in words a shop admin can act on. Nothing was done."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +135,12 @@ class Connector(Protocol):
         ``connection.backfill_state`` says (empty: from the beginning). Retries what the
         platform asks to be retried (rate limits, 5xx) by itself; raises BackfillFailed
         when it cannot go on."""
+        ...
+
+    def perform(self, connection: ShopConnection, action: ShopAction) -> ActionDone:
+        """Do ``action`` in the shop through its API. Raises ActionNotSupported when the
+        platform (or the connection's credentials) cannot, ActionFailed when it tried
+        and the shop refused; done once per ``action.key`` even when asked again."""
         ...
 
 

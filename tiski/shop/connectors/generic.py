@@ -21,12 +21,16 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ValidationError
 
 from tiski.shop.connectors.base import (
+    ActionDone,
+    ActionNotSupported,
     BackfillPage,
     MalformedPayload,
+    ShopAction,
     WebhookMeta,
     WebhookRejected,
     hmac_sha256,
@@ -118,6 +122,13 @@ class GenericConnector:
             kind = topic.split("/", 1)[0].removesuffix("s")
             return [Deleted(kind, item.id) for item in parsed]  # type: ignore[attr-defined]
         return [item.record() for item in parsed]  # type: ignore[attr-defined]
+
+    def perform(self, connection: ShopConnection, action: ShopAction) -> ActionDone:
+        # Tiski cannot reach into a shop it only hears from: the shop's staff do it, and
+        # send the result back (refunds/create) like any other record.
+        raise ActionNotSupported(
+            _("Tiski cannot act on this shop's platform: do it in the shop itself.")
+        )
 
     def backfill(self, connection: ShopConnection) -> Iterator[BackfillPage]:
         # Tiski's own format is pushed, never pulled: a shop sends its past orders to the

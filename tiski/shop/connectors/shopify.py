@@ -1,5 +1,5 @@
-"""Shopify: webhooks in (https://shopify.dev/docs/apps/build/webhooks) and a backfill
-through the Admin GraphQL API.
+"""Shopify: webhooks in (https://shopify.dev/docs/apps/build/webhooks), a backfill and
+refunds through the Admin GraphQL API.
 
 Set up in the shop's admin (or by the app): webhooks of the topics in TOPICS, JSON, to
 ``/webhooks/shopify/<store slug>/``. The connection holds
@@ -8,7 +8,8 @@ Set up in the shop's admin (or by the app): webhooks of the topics in TOPICS, JS
 * ``webhook_secret``: the app's client secret (or the secret shown under Settings >
   Notifications > Webhooks), which signs every webhook;
 * ``api_key``: an Admin API access token with read_customers, read_products and
-  read_orders (read_all_orders for orders older than 60 days), for the backfill.
+  read_orders (read_all_orders for orders older than 60 days), for the backfill, and
+  write_orders for refunds (see shopify_refunds). Without one, refunds are done by hand.
 
 A webhook is signed with ``X-Shopify-Hmac-SHA256``: the base64 HMAC-SHA256 of the raw
 body under the secret. ``X-Shopify-Webhook-Id`` names the delivery (a retry of it is
@@ -27,8 +28,10 @@ from urllib.parse import quote, urlsplit
 from django.utils.translation import gettext as _
 
 from tiski.shop.connectors.base import (
+    ActionDone,
     BackfillPage,
     MalformedPayload,
+    ShopAction,
     WebhookMeta,
     WebhookRejected,
     hmac_sha256,
@@ -39,6 +42,7 @@ from tiski.shop.connectors.shopify_backfill import pages
 from tiski.shop.connectors.shopify_fields import when
 from tiski.shop.connectors.shopify_graphql import AdminClient, Clock, Sleep
 from tiski.shop.connectors.shopify_payloads import TOPICS
+from tiski.shop.connectors.shopify_refunds import refund
 from tiski.shop.models import Platform, ShopConnection
 from tiski.shop.records import OrderRecord, Record
 
@@ -79,7 +83,7 @@ class ShopifyConnector:
     platform: ClassVar[str] = Platform.SHOPIFY
 
     def __init__(self, *, sleep: Sleep = time.sleep, clock: Clock = time.monotonic) -> None:
-        # Tests replace these to see (and skip) the backfill's waits.
+        # Tests replace these to see (and skip) the Admin API client's waits.
         self.sleep = sleep
         self.clock = clock
 
@@ -138,6 +142,9 @@ class ShopifyConnector:
 
         state = connection.backfill_state
         return pages(client, dict(state) if isinstance(state, dict) else {}, admin_url)
+
+    def perform(self, connection: ShopConnection, action: ShopAction) -> ActionDone:
+        return refund(connection, action, sleep=self.sleep, clock=self.clock)
 
 
 connector = register(ShopifyConnector())

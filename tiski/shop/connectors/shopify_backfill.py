@@ -32,6 +32,7 @@ from tiski.shop.connectors.shopify_fields import (
     ident,
     obj,
     objs,
+    refund_note,
     shipment_status,
     shop_money,
     tags,
@@ -232,7 +233,7 @@ def pages(
         cursor = None
 
 
-def _all(
+def all_nodes(
     client: AdminClient, first: Any, query: str, owner_id: str, key: str
 ) -> list[dict[str, Any]]:
     """Every node of a nested connection, ``first`` being its first page."""
@@ -274,7 +275,7 @@ def _products(
         product_id = text(node.get("id"))
         if not ident(product_id):
             continue
-        variants = _all(client, node.get("variants"), MORE_VARIANTS, product_id, "variants")
+        variants = all_nodes(client, node.get("variants"), MORE_VARIANTS, product_id, "variants")
         found.append(
             ProductRecord(
                 external_id=ident(product_id),
@@ -323,7 +324,7 @@ def _order(
     placed_at: datetime,
     admin_url: AdminUrl,
 ) -> OrderRecord:
-    lines = _all(client, node.get("lineItems"), MORE_LINES, order_id, "lineItems")
+    lines = all_nodes(client, node.get("lineItems"), MORE_LINES, order_id, "lineItems")
     shipments = _nested(client, node, order_id, "fulfillments", ALL_SHIPMENTS)
     refunds = _nested(client, node, order_id, "refunds", ALL_REFUNDS)
     customer = obj(node.get("customer"))
@@ -411,7 +412,7 @@ def _line(node: dict[str, Any]) -> LineRecord:
 
 def _shipment(client: AdminClient, node: dict[str, Any], order_id: str) -> FulfillmentRecord:
     shipment_id = text(node.get("id"))
-    lines = _all(
+    lines = all_nodes(
         client, node.get("fulfillmentLineItems"), MORE_SHIPPED, shipment_id, "fulfillmentLineItems"
     )
     tracking = next(iter(objs(node.get("trackingInfo"))), {})
@@ -438,7 +439,9 @@ def _refund(
     client: AdminClient, node: dict[str, Any], order_id: str, placed_at: datetime
 ) -> RefundRecord:
     refund_id = text(node.get("id"))
-    lines = _all(client, node.get("refundLineItems"), MORE_REFUNDED, refund_id, "refundLineItems")
+    lines = all_nodes(
+        client, node.get("refundLineItems"), MORE_REFUNDED, refund_id, "refundLineItems"
+    )
     refunded = tuple(
         RefundLineRecord(
             line_external_id=ident(obj(line.get("lineItem")).get("id")),
@@ -459,7 +462,7 @@ def _refund(
         ),
         # Never missing in practice; the order's own time is the earliest it can be.
         refunded_at=when(node.get("createdAt")) or placed_at,
-        note=text(node.get("note")),
+        note=refund_note(node.get("note")),
         lines=refunded,
         order_external_id=order_id,
     )

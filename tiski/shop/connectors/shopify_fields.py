@@ -8,6 +8,7 @@ id, when an order was placed) raises MalformedPayload, from the callers.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -221,3 +222,26 @@ def shipment_status(status: Any, carrier_status: Any) -> str:
 
 # Refund lines put back in stock; "no_restock" (and anything unknown) is not.
 RESTOCKED = {"return", "cancel", "legacy_restock"}
+
+
+# The last line of the note of a refund Tiski asked for: the refund's key, so asking
+# again finds the refund Shopify made (see shopify_refunds). Shopify shows a refund's
+# note to the shop's staff only.
+_MARKER = "[Tiski: {key}]"
+_MARKED = re.compile(r"\n*\[Tiski: [^\n]*\]\Z")
+
+
+def marked_note(note: str, key: str) -> str:
+    """``note`` with the marker of ``key`` as its last line."""
+    marker = _MARKER.format(key=" ".join(key.split()))
+    return f"{note.rstrip()}\n\n{marker}" if note.strip() else marker
+
+
+def has_marker(note: Any, key: str) -> bool:
+    lines = text(note).rstrip().splitlines()
+    return bool(lines) and lines[-1] == _MARKER.format(key=" ".join(key.split()))
+
+
+def refund_note(value: Any) -> str:
+    """A refund's note without Tiski's marker: what the agent wrote."""
+    return _MARKED.sub("", text(value).rstrip())

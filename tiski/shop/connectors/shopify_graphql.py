@@ -8,6 +8,11 @@ time. A query Shopify throttles anyway (``THROTTLED``, or HTTP 429) is sent agai
 the wait its answer implies; a 5xx or a broken connection is retried a few times with
 backoff. Anything else (a refused token, a missing permission, a query Shopify cannot
 run) stops the backfill with BackfillFailed, in words an admin can act on.
+
+The backfill uses :class:`AdminClient` as it is. A client for another purpose (a
+refund) says which API version it speaks, what stops it and how its failures are
+worded by overriding ``api_version``, ``user_agent``, ``_fail`` and the ``_*_message``
+methods.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, NoReturn
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
@@ -88,14 +93,17 @@ class _Answer:
 
 
 class AdminClient:
-    """Queries one shop's Admin GraphQL API with the connection's access token."""
+    """Queries one shop's Admin GraphQL API with the connection's access token, for the
+    backfill."""
+
+    api_version: ClassVar[str] = API_VERSION
+    user_agent: ClassVar[str] = "Tiski shop backfill"
 
     def __init__(self, connection: ShopConnection, *, sleep: Sleep, clock: Clock) -> None:
         if not connection.api_key.strip():
-            raise BackfillFailed(
-                _("The shop connection has no Admin API access token: add it to read the shop.")
-            )
-        self.endpoint = f"{shop_base(connection.shop_url)}/admin/api/{API_VERSION}/graphql.json"
+            self._fail(self._no_token_message())
+        base = shop_base(connection.shop_url)
+        self.endpoint = f"{base}/admin/api/{self.api_version}/graphql.json"
         self._token = connection.api_key.strip()
         self._sleep = sleep
         self._clock = clock
@@ -121,22 +129,56 @@ class AdminClient:
             if answer.status == 429 or _is_throttled(answer.body):
                 throttled += 1
                 if throttled > THROTTLED_ATTEMPTS:
-                    raise BackfillFailed(
-                        _("Shopify kept throttling the backfill; it resumes where it stopped.")
-                    )
+                    self._fail(self._throttled_message())
                 self._note_cost(document, answer.body)
                 self._sleep(self._throttle_wait(answer))
                 continue
+            if answer.status == 403:
+                self._fail(self._forbidden_message())
             if answer.status >= 300:
-                raise BackfillFailed(_refusal(answer, self.endpoint))
+                self._fail(_refusal(answer, self.endpoint))
             errors = answer.body.get("errors")
             if errors:
-                raise BackfillFailed(_query_errors(errors))
+                if "ACCESS_DENIED" in _codes(errors):
+                    self._fail(self._denied_message(_messages(errors)))
+                self._fail(self._query_failed_message(_messages(errors) or "?"))
             self._note_cost(document, answer.body)
             data = answer.body.get("data")
             if not isinstance(data, dict):
-                raise BackfillFailed(_("Shopify answered without data."))
+                self._fail(_("Shopify answered without data."))
             return data
+
+    # What stops this client and how it says why: the backfill's words.
+
+    def _fail(self, message: str) -> NoReturn:
+        raise BackfillFailed(message)
+
+    def _no_token_message(self) -> str:
+        return _("The shop connection has no Admin API access token: add it to read the shop.")
+
+    def _gave_up_message(self, attempts: int, why: str) -> str:
+        return _(
+            "Shopify did not answer after %(attempts)d tries (%(why)s). "
+            "The backfill resumes where it stopped when run again."
+        ) % {"attempts": attempts, "why": why}
+
+    def _throttled_message(self) -> str:
+        return _("Shopify kept throttling the backfill; it resumes where it stopped.")
+
+    def _forbidden_message(self) -> str:
+        return _(
+            "Shopify refused access (HTTP 403): the app lacks a permission it needs "
+            "(read_customers, read_products, read_orders)."
+        )
+
+    def _denied_message(self, detail: str) -> str:
+        return _(
+            "Shopify denied the app access (%(detail)s). Give the app the read_customers, "
+            "read_products and read_orders permissions."
+        ) % {"detail": detail}
+
+    def _query_failed_message(self, detail: str) -> str:
+        return _("Shopify could not run the backfill's query: %(detail)s") % {"detail": detail}
 
     def _post(self, document: str, variables: Mapping[str, Any]) -> _Answer:
         request = urllib.request.Request(  # noqa: S310 (shop_base allows https, or http to loopback)
@@ -147,7 +189,7 @@ class AdminClient:
                 "Content-Type": "application/json",
                 "Accept": "application/json",
                 "X-Shopify-Access-Token": self._token,
-                "User-Agent": "Tiski shop backfill",
+                "User-Agent": self.user_agent,
             },
         )
         try:
@@ -168,13 +210,7 @@ class AdminClient:
 
     def _retry_or_fail(self, failures: int, why: str) -> None:
         if failures >= ATTEMPTS:
-            raise BackfillFailed(
-                _(
-                    "Shopify did not answer after %(attempts)d tries (%(why)s). "
-                    "The backfill resumes where it stopped when run again."
-                )
-                % {"attempts": failures, "why": why}
-            )
+            self._fail(self._gave_up_message(failures, why))
         logger.warning("Shopify query failed (%s); try %d of %d", why, failures, ATTEMPTS)
         self._sleep(BACKOFF_SECONDS * 2 ** (failures - 1))
 
@@ -251,28 +287,12 @@ def _messages(errors: Any) -> str:
     return ""
 
 
-def _query_errors(errors: Any) -> str:
-    if "ACCESS_DENIED" in _codes(errors):
-        return _(
-            "Shopify denied the app access (%(detail)s). Give the app the read_customers, "
-            "read_products and read_orders permissions."
-        ) % {"detail": _messages(errors)}
-    return _("Shopify could not run the backfill's query: %(detail)s") % {
-        "detail": _messages(errors) or "?"
-    }
-
-
 def _refusal(answer: _Answer, endpoint: str) -> str:
     status = answer.status
     if status == 401:
         return _(
             "Shopify refused the access token (HTTP 401). Check the Admin API access token "
             "of the shop connection."
-        )
-    if status == 403:
-        return _(
-            "Shopify refused access (HTTP 403): the app lacks a permission it needs "
-            "(read_customers, read_products, read_orders)."
         )
     if status == 402:
         return _("Shopify says the shop is frozen or unpaid (HTTP 402).")

@@ -27,6 +27,7 @@ from tiski.shop.connectors.shopify_fields import (
     ident,
     obj,
     objs,
+    refund_note,
     require_id,
     shipment_status,
     shop_money,
@@ -210,7 +211,7 @@ def refund(payload: dict[str, Any], meta: WebhookMeta, *, order_id: str) -> Refu
         external_id=require_id(payload, "refund"),
         amount=_refunded(payload, lines),
         refunded_at=refunded_at,
-        note=text(payload.get("note")),
+        note=refund_note(payload.get("note")),
         lines=lines,
         order_external_id=order_id,
     )

@@ -1,4 +1,5 @@
-"""WooCommerce: its webhooks in, and its REST API v3 read for a backfill.
+"""WooCommerce: its webhooks in, its REST API v3 read for a backfill, and refunds made
+through it (woocommerce_refunds.py).
 
 A shop adds webhooks in WooCommerce → Settings → Advanced → Webhooks, with the delivery
 URL ``/webhooks/woocommerce/<store slug>/``, API version "WP REST API Integration v3",
@@ -29,7 +30,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from tiski.shop.connectors.base import (
+    ActionDone,
     BackfillPage,
+    ShopAction,
     WebhookMeta,
     WebhookRejected,
     hmac_sha256,
@@ -43,6 +46,7 @@ from tiski.shop.connectors.woocommerce_catalogue import (
     product_records,
 )
 from tiski.shop.connectors.woocommerce_orders import order_records
+from tiski.shop.connectors.woocommerce_refunds import refund
 from tiski.shop.models import Platform, ShopConnection
 from tiski.shop.records import Record
 
@@ -77,7 +81,8 @@ class WooCommerceConnector:
     platform: ClassVar[str] = Platform.WOOCOMMERCE
 
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
-        # How a backfill waits between retries (tests put in one that only records).
+        # How a backfill or a refund waits between retries (tests put in one that only
+        # records).
         self.sleep = sleep
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
@@ -124,6 +129,9 @@ class WooCommerceConnector:
 
     def backfill(self, connection: ShopConnection) -> Iterator[BackfillPage]:
         return backfill(connection, sleep=self.sleep)
+
+    def perform(self, connection: ShopConnection, action: ShopAction) -> ActionDone:
+        return refund(connection, action, sleep=self.sleep)
 
 
 connector = register(WooCommerceConnector())

@@ -1,4 +1,6 @@
-"""Reading a WooCommerce shop through its REST API v3, for a backfill.
+"""Reading a WooCommerce shop through its REST API v3, for a backfill. Its client
+(ShopClient: Basic auth over HTTPS, no redirects, retries) also makes refunds
+(woocommerce_refunds.py).
 
 GET <shop>/wp-json/wc/v3/<resource>?page=N&per_page=100&orderby=id&order=asc with HTTP
 Basic auth (the consumer key and secret), page after page until X-WP-TotalPages says it
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -48,15 +50,51 @@ BACKOFF = (1.0, 2.0, 4.0, 8.0)
 # A longer Retry-After than this stops the backfill instead of holding a worker.
 MAX_WAIT = 300.0
 TIMEOUT = 30.0
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 Sleep = Callable[[float], None]
 
 
 @dataclass(frozen=True)
-class _Retry:
+class Answer:
+    body: Any
+    headers: Message
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The shop answered with an error status. ``code`` and ``message`` are WooCommerce's
+    own when the body is one of its errors ({"code", "message", "data": {"status"}}):
+    ``code`` is empty when something else answered (a proxy, a firewall)."""
+
+    status: int
+    code: str
+    message: str
+    headers: Message
+
+    @property
+    def wait(self) -> float | None:
+        """Seconds a 429 asks to wait (Retry-After)."""
+        return retry_after(self.headers.get("Retry-After")) if self.status == 429 else None
+
+
+@dataclass(frozen=True)
+class GaveUp:
+    """No answer after the tries: why the last one failed, and how long the shop asked
+    to wait before the next (None: our own backoff)."""
+
     reason: str
-    # Seconds the shop asked to wait (Retry-After); None: our own backoff.
-    wait: float | None
+    wait: float | None = None
+
+
+class ShopUnusable(Exception):
+    """What answered will not do, whatever the retries: a certificate that does not
+    verify, or something other than the REST API's JSON. The message says so."""
+
+
+def transient(refusal: Refusal) -> bool:
+    """A rate limit or the shop's bad moment: worth another try."""
+    return refusal.status == 429 or refusal.status >= 500
 
 
 class _Refuse(urllib.request.HTTPRedirectHandler):
@@ -66,78 +104,99 @@ class _Refuse(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class ShopApi:
-    """GET requests to one shop's REST API, retried where retrying helps."""
+class ShopClient:
+    """Requests to one shop's REST API v3 with its consumer key and secret (HTTP Basic),
+    over HTTPS, retried where retrying helps."""
 
     def __init__(
-        self, connection: ShopConnection, *, sleep: Sleep, timeout: float = TIMEOUT
+        self,
+        api_url: str,
+        key: str,
+        secret: str,
+        *,
+        sleep: Sleep,
+        timeout: float = TIMEOUT,
+        agent: str = "Tiski",
     ) -> None:
-        self.shop_url = shop_address(connection.shop_url)
-        if not self.shop_url:
-            raise BackfillFailed(_("The shop connection has no shop address."))
-        if not connection.api_key or not connection.api_secret:
-            raise BackfillFailed(
-                _(
-                    "Reading the shop needs a WooCommerce REST API key: add its consumer "
-                    "key and consumer secret to the shop connection."
-                )
-            )
-        token = base64.b64encode(f"{connection.api_key}:{connection.api_secret}".encode())
+        self.api_url = api_url
+        token = base64.b64encode(f"{key}:{secret}".encode())
         self._auth = "Basic " + token.decode()
         self._sleep = sleep
         self._timeout = timeout
+        self._agent = agent
         self._opener = urllib.request.build_opener(_Refuse())
 
-    def get(self, path: str, params: Mapping[str, Any]) -> tuple[Any, Message]:
-        """The JSON at ``path`` and the response's headers."""
-        url = f"{self.shop_url}/wp-json/wc/v3/{path}?{urlencode(params)}"
-        retry = _Retry("", None)
-        for attempt in range(ATTEMPTS):
-            if attempt:
-                self._sleep(retry.wait if retry.wait is not None else BACKOFF[attempt - 1])
-            outcome = self._try(url)
-            if not isinstance(outcome, _Retry):
-                return outcome
-            retry = outcome
-        raise BackfillFailed(
-            _(
-                "The shop did not answer (%(why)s) after %(attempts)d tries; the backfill "
-                "continues from here when it is run again."
-            )
-            % {"why": retry.reason, "attempts": ATTEMPTS}
-        )
+    def url(self, path: str) -> str:
+        return f"{self.api_url}/wp-json/wc/v3/{path}"
 
-    def _try(self, url: str) -> tuple[Any, Message] | _Retry:
-        """The body and headers; a _Retry when another try may work; BackfillFailed
-        when it will not."""
-        request = urllib.request.Request(  # noqa: S310 (the address is built on https/http)
-            url,
-            headers={
-                "Authorization": self._auth,
-                "Accept": "application/json",
-                "User-Agent": "Tiski (shop backfill)",
-            },
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        attempts: int = ATTEMPTS,
+        retry: Callable[[Refusal], bool] = transient,
+        timeout: float | None = None,
+    ) -> Answer | Refusal | GaveUp:
+        """The shop's answer to ``method`` ``path``, tried up to ``attempts`` times while
+        it fails in a way ``retry`` says another try may mend. A Refusal that is not
+        retried, or that asks to wait longer than MAX_WAIT, is returned as it is."""
+        url = self.url(path) + (f"?{urlencode(params)}" if params else "")
+        data = None if body is None else json.dumps(body).encode()
+        last = GaveUp("")
+        for attempt in range(attempts):
+            if attempt:
+                self._sleep(last.wait if last.wait is not None else BACKOFF[attempt - 1])
+            outcome = self._once(method, url, data, timeout or self._timeout)
+            if isinstance(outcome, Refusal):
+                if not retry(outcome):
+                    return outcome
+                wait = outcome.wait
+                if wait is not None and wait > MAX_WAIT:
+                    return outcome
+                reason = _("too many requests") if outcome.status == 429 else None
+                outcome = GaveUp(reason or f"HTTP {outcome.status}", wait)
+            if not isinstance(outcome, GaveUp):
+                return outcome
+            last = outcome
+        return last
+
+    def _once(
+        self, method: str, url: str, data: bytes | None, timeout: float
+    ) -> Answer | Refusal | GaveUp:
+        headers = {
+            "Authorization": self._auth,
+            "Accept": "application/json",
+            "User-Agent": self._agent,
+        }
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(  # noqa: S310 (api_address allows https, or http to loopback)
+            url, data=data, headers=headers, method=method
         )
         try:
-            with self._opener.open(request, timeout=self._timeout) as response:
+            with self._opener.open(request, timeout=timeout) as response:
                 body = response.read()
-                headers = response.headers
+                answered = response.headers
         except urllib.error.HTTPError as exc:
             with exc:
-                return self._refused(url, exc)
+                code, message = _error(exc)
+                return Refusal(exc.code, code, message, exc.headers)
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, ssl.SSLCertVerificationError):
-                raise BackfillFailed(
+                raise ShopUnusable(
                     _("The shop's HTTPS certificate could not be verified (%(why)s).")
                     % {"why": exc.reason.verify_message}
                 ) from exc
-            return _Retry(str(exc.reason), None)
+            return GaveUp(str(exc.reason))
         except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
-            return _Retry(type(exc).__name__, None)
+            return GaveUp(type(exc).__name__)
         try:
-            return json.loads(body), headers
+            return Answer(json.loads(body), answered)
         except ValueError as exc:
-            raise BackfillFailed(
+            raise ShopUnusable(
                 _(
                     "The shop answered %(url)s with something other than JSON: a security "
                     "plugin, a firewall or a maintenance page may be in the way."
@@ -145,78 +204,116 @@ class ShopApi:
                 % {"url": url.split("?", 1)[0]}
             ) from exc
 
-    def _refused(self, url: str, exc: urllib.error.HTTPError) -> _Retry:
-        code = exc.code
-        if code == 429:
-            wait = retry_after(exc.headers.get("Retry-After"))
-            if wait is not None and wait > MAX_WAIT:
-                raise BackfillFailed(
-                    _(
-                        "The shop limits how fast it is read and asks to wait %(seconds)d "
-                        "seconds; the backfill continues from here when it is run again."
-                    )
-                    % {"seconds": wait}
-                )
-            return _Retry(_("too many requests"), wait)
-        if code >= 500:
-            return _Retry(f"HTTP {code}", None)
-        address = url.split("?", 1)[0]
-        if code in (401, 403):
-            hint = (
-                _(" WooCommerce accepts API keys only over HTTPS.")
-                if self.shop_url.startswith("http://")
-                else ""
-            )
+
+class ShopApi:
+    """GET requests to one shop's REST API for a backfill; what cannot go on stops it
+    with BackfillFailed."""
+
+    def __init__(
+        self, connection: ShopConnection, *, sleep: Sleep, timeout: float = TIMEOUT
+    ) -> None:
+        self.shop_url = shop_address(connection.shop_url)
+        if not self.shop_url:
+            raise BackfillFailed(_("The shop connection has no shop address."))
+        if not api_address(self.shop_url):
+            raise BackfillFailed(insecure_address(self.shop_url))
+        if not connection.api_key or not connection.api_secret:
             raise BackfillFailed(
+                _(
+                    "Reading the shop needs a WooCommerce REST API key: add its consumer "
+                    "key and consumer secret to the shop connection."
+                )
+            )
+        self.client = ShopClient(
+            self.shop_url,
+            connection.api_key,
+            connection.api_secret,
+            sleep=sleep,
+            timeout=timeout,
+            agent="Tiski (shop backfill)",
+        )
+
+    def get(self, path: str, params: Mapping[str, Any]) -> tuple[Any, Message]:
+        """The JSON at ``path`` and the response's headers."""
+        try:
+            outcome = self.client.call("GET", path, params=params)
+        except ShopUnusable as exc:
+            raise BackfillFailed(str(exc)) from exc
+        if isinstance(outcome, Answer):
+            return outcome.body, outcome.headers
+        if isinstance(outcome, GaveUp):
+            raise BackfillFailed(
+                _(
+                    "The shop did not answer (%(why)s) after %(attempts)d tries; the "
+                    "backfill continues from here when it is run again."
+                )
+                % {"why": outcome.reason, "attempts": ATTEMPTS}
+            )
+        raise self._refused(self.client.url(path), outcome)
+
+    def _refused(self, address: str, refusal: Refusal) -> BackfillFailed:
+        code = refusal.status
+        if code == 429:
+            # Only a wait longer than MAX_WAIT comes back here.
+            return BackfillFailed(
+                _(
+                    "The shop limits how fast it is read and asks to wait %(seconds)d "
+                    "seconds; the backfill continues from here when it is run again."
+                )
+                % {"seconds": refusal.wait or 0}
+            )
+        if code in (401, 403):
+            return BackfillFailed(
                 _(
                     "The shop refused the API key (HTTP %(code)d: %(message)s). Check the "
                     "consumer key and secret in the shop connection, and that the key has "
                     "Read access.%(hint)s"
                 )
-                % {"code": code, "message": _message(exc), "hint": hint}
+                % {"code": code, "message": refusal.message, "hint": https_hint(self.shop_url)}
             )
         if code == 404:
-            raise BackfillFailed(
-                _(
-                    "The WooCommerce REST API was not found at %(url)s. Check the shop "
-                    "address, that WooCommerce is active, and that WordPress permalinks are "
-                    "not set to Plain."
-                )
-                % {"url": address}
-            )
+            return BackfillFailed(api_missing(address))
         if code in (301, 302, 303, 307, 308):
-            raise BackfillFailed(
-                _("The shop redirects %(url)s to %(location)s: use that shop address.")
-                % {"url": address, "location": exc.headers.get("Location", "?")}
-            )
-        raise BackfillFailed(
+            return BackfillFailed(redirected(address, refusal))
+        return BackfillFailed(
             _("The shop refused %(url)s (HTTP %(code)d: %(message)s).")
-            % {"url": address, "code": code, "message": _message(exc)}
+            % {"url": address, "code": code, "message": refusal.message}
         )
 
     def pages(self, path: str, first: int = 1) -> Iterator[tuple[int, list[Any], bool]]:
         """(page number, items, whether it is the last page) from page ``first`` on."""
-        page = first
-        while True:
-            items, headers = self.get(
-                path, {"page": page, "per_page": PER_PAGE, "orderby": "id", "order": "asc"}
-            )
-            if not isinstance(items, list):
-                raise BackfillFailed(
-                    _("The shop's %(path)s is not a list; is this a WooCommerce shop?")
-                    % {"path": path}
-                )
-            if not items:
-                return
-            total = headers.get("X-WP-TotalPages", "")
-            last = total.isdigit() and page >= int(total)
-            yield page, items, last
-            if last:
-                return
-            page += 1
+        try:
+            yield from pages(self.get, path, first)
+        except ShopUnusable as exc:
+            raise BackfillFailed(str(exc)) from exc
 
     def every(self, path: str) -> list[Any]:
         return [item for _page, items, _last in self.pages(path) for item in items]
+
+
+def pages(
+    get: Callable[[str, Mapping[str, Any]], tuple[Any, Message]], path: str, first: int = 1
+) -> Iterator[tuple[int, list[Any], bool]]:
+    """(page number, items, whether it is the last page) of a collection, read with
+    ``get``, from page ``first`` on: until X-WP-TotalPages says it was the last, or a
+    page comes back empty (where a proxy dropped the header)."""
+    page = first
+    while True:
+        items, headers = get(
+            path, {"page": page, "per_page": PER_PAGE, "orderby": "id", "order": "asc"}
+        )
+        if not isinstance(items, list):
+            raise ShopUnusable(
+                _("The shop's %(path)s is not a list; is this a WooCommerce shop?") % {"path": path}
+            )
+        if not items:
+            return
+        total = headers.get("X-WP-TotalPages", "")
+        last = total.isdigit() and page >= int(total)
+        yield page, items, last
+        if last:
+            return
+        page += 1
 
 
 def backfill(connection: ShopConnection, *, sleep: Sleep) -> Iterator[BackfillPage]:
@@ -270,6 +367,50 @@ def _resume(state: Mapping[str, Any]) -> tuple[str, int]:
     return PHASES[0], 1
 
 
+def api_address(shop_url: str) -> str:
+    """``shop_url`` if the API key may travel to it: HTTPS, or plain http to this machine
+    (a local stand-in for the shop); otherwise "". WooCommerce itself takes Basic auth
+    only over HTTPS."""
+    parts = urlsplit(shop_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and host:
+        return shop_url
+    if parts.scheme == "http" and host in _LOOPBACK:
+        return shop_url
+    return ""
+
+
+def https_hint(shop_url: str) -> str:
+    """A hint for a refused key where the address is plain http (only a local stand-in
+    gets that far)."""
+    return (
+        _(" WooCommerce accepts API keys only over HTTPS.")
+        if shop_url.startswith("http://")
+        else ""
+    )
+
+
+def insecure_address(shop_url: str) -> str:
+    return _(
+        "The shop address %(url)s is not HTTPS: WooCommerce accepts API keys only over "
+        "HTTPS. Give the shop's https:// address in the shop connection."
+    ) % {"url": shop_url}
+
+
+def api_missing(url: str) -> str:
+    return _(
+        "The WooCommerce REST API was not found at %(url)s. Check the shop address, that "
+        "WooCommerce is active, and that WordPress permalinks are not set to Plain."
+    ) % {"url": url}
+
+
+def redirected(url: str, refusal: Refusal) -> str:
+    return _("The shop redirects %(url)s to %(location)s: use that shop address.") % {
+        "url": url,
+        "location": refusal.headers.get("Location", "?"),
+    }
+
+
 def shop_address(shop_url: str) -> str:
     """The shop's base address: "kauppa.fi/" → "https://kauppa.fi"."""
     url = shop_url.strip().rstrip("/")
@@ -294,12 +435,14 @@ def retry_after(value: str | None) -> float | None:
     return max((when - clock.now()).total_seconds(), 0.0)
 
 
-def _message(exc: urllib.error.HTTPError) -> str:
-    """WooCommerce's own words: {"code": ..., "message": ..., "data": {"status": ...}}."""
+def _error(exc: urllib.error.HTTPError) -> tuple[str, str]:
+    """WooCommerce's error code and message ({"code": ..., "message": ..., "data":
+    {"status": ...}}); no code, and the HTTP reason, when something else answered."""
     try:
         body = json.loads(exc.read() or b"null")
     except (ValueError, OSError):
         body = None
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
-        return str(body["message"])[:300]
-    return str(exc.reason)
+        code = body.get("code")
+        return (code if isinstance(code, str) else ""), str(body["message"])[:300]
+    return "", str(exc.reason)

@@ -236,13 +236,7 @@ def _refunds(
 ) -> tuple[RefundRecord, ...] | None:
     if detailed is not None:
         return tuple(
-            RefundRecord(
-                external_id=record_id(refund, _("refund")),
-                amount=abs(money(refund.get("amount"))),
-                refunded_at=gmt(refund.get("date_created_gmt")) or changed_at,
-                note=text(refund.get("reason")),
-                lines=_refund_lines(refund, gross),
-            )
+            refund_record(refund, changed_at, gross)
             for refund in objects(detailed)
             if is_id(refund.get("id"))
         )
@@ -260,6 +254,22 @@ def _refunds(
         )
         for refund in objects(order.get("refunds"))
         if is_id(refund.get("id"))
+    )
+
+
+def refund_record(
+    refund: Mapping[str, Any], changed_at: datetime, gross: bool, order_external_id: str = ""
+) -> RefundRecord:
+    """A refund as /orders/<id>/refunds has it (with its date and lines). ``gross``: the
+    shop shows prices with VAT (the order's prices_include_tax), and so do its lines'
+    refunded amounts."""
+    return RefundRecord(
+        external_id=record_id(refund, _("refund")),
+        amount=abs(money(refund.get("amount"))),
+        refunded_at=gmt(refund.get("date_created_gmt")) or changed_at,
+        note=text(refund.get("reason")),
+        lines=_refund_lines(refund, gross),
+        order_external_id=order_external_id,
     )
 
 

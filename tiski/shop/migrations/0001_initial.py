@@ -7,290 +7,661 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0002_alter_contactidentity_kind'),
-        ('stores', '0002_email_acknowledgement'),
+        ("contacts", "0002_alter_contactidentity_kind"),
+        ("stores", "0002_email_acknowledgement"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('number', models.CharField(max_length=50, verbose_name='order number')),
-                ('name', models.CharField(blank=True, max_length=60)),
-                ('customer_external_id', models.CharField(blank=True, max_length=100)),
-                ('email', models.CharField(blank=True, max_length=255, verbose_name='email')),
-                ('customer_name', models.CharField(blank=True, max_length=200)),
-                ('phone', models.CharField(blank=True, max_length=50)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('subtotal', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('discount_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('shipping_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('tax_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='total')),
-                ('refunded_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('financial_status', models.CharField(choices=[('pending', 'Awaiting payment'), ('authorized', 'Payment authorised'), ('paid', 'Paid'), ('partially_paid', 'Partly paid'), ('partially_refunded', 'Partly refunded'), ('refunded', 'Refunded'), ('voided', 'Payment voided')], default='pending', max_length=20, verbose_name='payment')),
-                ('fulfillment_status', models.CharField(choices=[('unfulfilled', 'Not shipped yet'), ('partial', 'Partly shipped'), ('fulfilled', 'Shipped'), ('restocked', 'Returned to stock')], default='unfulfilled', max_length=20, verbose_name='shipping')),
-                ('placed_at', models.DateTimeField(verbose_name='placed')),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('cancel_reason', models.CharField(blank=True, max_length=100)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('status_url', models.URLField(blank=True, max_length=1000)),
-                ('admin_url', models.URLField(blank=True, max_length=1000)),
-                ('shipping_address', models.JSONField(blank=True, default=dict)),
-                ('billing_address', models.JSONField(blank=True, default=dict)),
-                ('note', models.TextField(blank=True)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('source_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('synced_at', models.DateTimeField(default=tiski.core.clock.now)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='contacts.contact')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                ("number", models.CharField(max_length=50, verbose_name="order number")),
+                ("name", models.CharField(blank=True, max_length=60)),
+                ("customer_external_id", models.CharField(blank=True, max_length=100)),
+                ("email", models.CharField(blank=True, max_length=255, verbose_name="email")),
+                ("customer_name", models.CharField(blank=True, max_length=200)),
+                ("phone", models.CharField(blank=True, max_length=50)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "subtotal",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "discount_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "shipping_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "tax_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="total"
+                    ),
+                ),
+                (
+                    "refunded_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "financial_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting payment"),
+                            ("authorized", "Payment authorised"),
+                            ("paid", "Paid"),
+                            ("partially_paid", "Partly paid"),
+                            ("partially_refunded", "Partly refunded"),
+                            ("refunded", "Refunded"),
+                            ("voided", "Payment voided"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="payment",
+                    ),
+                ),
+                (
+                    "fulfillment_status",
+                    models.CharField(
+                        choices=[
+                            ("unfulfilled", "Not shipped yet"),
+                            ("partial", "Partly shipped"),
+                            ("fulfilled", "Shipped"),
+                            ("restocked", "Returned to stock"),
+                        ],
+                        default="unfulfilled",
+                        max_length=20,
+                        verbose_name="shipping",
+                    ),
+                ),
+                ("placed_at", models.DateTimeField(verbose_name="placed")),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=100)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("status_url", models.URLField(blank=True, max_length=1000)),
+                ("admin_url", models.URLField(blank=True, max_length=1000)),
+                ("shipping_address", models.JSONField(blank=True, default=dict)),
+                ("billing_address", models.JSONField(blank=True, default=dict)),
+                ("note", models.TextField(blank=True)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("source_updated_at", models.DateTimeField(blank=True, null=True)),
+                ("synced_at", models.DateTimeField(default=tiski.core.clock.now)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="orders",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="orders",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order',
-                'verbose_name_plural': 'orders',
-                'ordering': ['-placed_at', '-id'],
+                "verbose_name": "order",
+                "verbose_name_plural": "orders",
+                "ordering": ["-placed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Fulfillment',
+            name="Fulfillment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('pending', 'Being prepared'), ('label_printed', 'Label printed'), ('in_transit', 'On its way'), ('out_for_delivery', 'Out for delivery'), ('ready_for_pickup', 'Ready for pickup'), ('attempted_delivery', 'Delivery attempted'), ('delivered', 'Delivered'), ('failure', 'Delivery problem'), ('cancelled', 'Cancelled')], default='pending', max_length=20, verbose_name='status')),
-                ('carrier', models.CharField(blank=True, max_length=100, verbose_name='carrier')),
-                ('tracking_number', models.CharField(blank=True, max_length=100, verbose_name='tracking number')),
-                ('tracking_url', models.URLField(blank=True, max_length=1000, verbose_name='tracking link')),
-                ('shipped_at', models.DateTimeField(blank=True, null=True)),
-                ('estimated_delivery', models.DateField(blank=True, null=True, verbose_name='expected delivery')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered')),
-                ('source_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fulfillments', to='shop.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being prepared"),
+                            ("label_printed", "Label printed"),
+                            ("in_transit", "On its way"),
+                            ("out_for_delivery", "Out for delivery"),
+                            ("ready_for_pickup", "Ready for pickup"),
+                            ("attempted_delivery", "Delivery attempted"),
+                            ("delivered", "Delivered"),
+                            ("failure", "Delivery problem"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("carrier", models.CharField(blank=True, max_length=100, verbose_name="carrier")),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="tracking number"),
+                ),
+                (
+                    "tracking_url",
+                    models.URLField(blank=True, max_length=1000, verbose_name="tracking link"),
+                ),
+                ("shipped_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "estimated_delivery",
+                    models.DateField(blank=True, null=True, verbose_name="expected delivery"),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="delivered"),
+                ),
+                ("source_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fulfillments",
+                        to="shop.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'shipped_at', 'id'],
+                "ordering": ["order", "shipped_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=255, verbose_name='product')),
-                ('variant_title', models.CharField(blank=True, max_length=255)),
-                ('sku', models.CharField(blank=True, max_length=100, verbose_name='SKU')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('discount_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=255, verbose_name="product")),
+                ("variant_title", models.CharField(blank=True, max_length=255)),
+                ("sku", models.CharField(blank=True, max_length=100, verbose_name="SKU")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "discount_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shop.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'position', 'id'],
+                "ordering": ["order", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FulfillmentLine',
+            name="FulfillmentLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('fulfillment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.fulfillment')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipped', to='shop.orderline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "fulfillment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shop.fulfillment",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shipped",
+                        to="shop.orderline",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('handle', models.CharField(blank=True, max_length=255)),
-                ('category', models.CharField(blank=True, max_length=255, verbose_name='category')),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('image_url', models.URLField(blank=True, max_length=500)),
-                ('active', models.BooleanField(default=True)),
-                ('source_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("handle", models.CharField(blank=True, max_length=255)),
+                ("category", models.CharField(blank=True, max_length=255, verbose_name="category")),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("image_url", models.URLField(blank=True, max_length=500)),
+                ("active", models.BooleanField(default=True)),
+                ("source_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="products",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
             },
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='product',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shop.product'),
+            model_name="orderline",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="shop.product",
+            ),
         ),
         migrations.CreateModel(
-            name='ProductVariant',
+            name="ProductVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('title', models.CharField(blank=True, max_length=255, verbose_name='title')),
-                ('sku', models.CharField(blank=True, max_length=100, verbose_name='SKU')),
-                ('inventory_item_id', models.CharField(blank=True, max_length=100)),
-                ('price', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='price')),
-                ('stock', models.IntegerField(blank=True, null=True, verbose_name='in stock')),
-                ('stock_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('source_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='shop.product')),
-                ('store', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                ("title", models.CharField(blank=True, max_length=255, verbose_name="title")),
+                ("sku", models.CharField(blank=True, max_length=100, verbose_name="SKU")),
+                ("inventory_item_id", models.CharField(blank=True, max_length=100)),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="price"
+                    ),
+                ),
+                ("stock", models.IntegerField(blank=True, null=True, verbose_name="in stock")),
+                ("stock_updated_at", models.DateTimeField(blank=True, null=True)),
+                ("source_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="variants",
+                        to="shop.product",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product variant',
-                'verbose_name_plural': 'product variants',
+                "verbose_name": "product variant",
+                "verbose_name_plural": "product variants",
             },
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='variant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shop.productvariant'),
+            model_name="orderline",
+            name="variant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="shop.productvariant",
+            ),
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='amount')),
-                ('note', models.TextField(blank=True)),
-                ('refunded_at', models.DateTimeField(verbose_name='refunded')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refunds', to='shop.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="amount"
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("refunded_at", models.DateTimeField(verbose_name="refunded")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refunds",
+                        to="shop.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'refunded_at', 'id'],
+                "ordering": ["order", "refunded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RefundLine',
+            name="RefundLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('restocked', models.BooleanField(default=False)),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refunded', to='shop.orderline')),
-                ('refund', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.refund')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                ("restocked", models.BooleanField(default=False)),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refunded",
+                        to="shop.orderline",
+                    ),
+                ),
+                (
+                    "refund",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shop.refund",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ShopConnection',
+            name="ShopConnection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('generic', "Any platform (Tiski's own API and webhooks)"), ('shopify', 'Shopify'), ('woocommerce', 'WooCommerce')], max_length=20, verbose_name='platform')),
-                ('shop_url', models.CharField(blank=True, max_length=255, verbose_name='shop address')),
-                ('webhook_secret', models.CharField(blank=True, max_length=255, verbose_name='webhook secret')),
-                ('api_key', models.CharField(blank=True, max_length=255, verbose_name='API key or access token')),
-                ('api_secret', models.CharField(blank=True, max_length=255, verbose_name='API secret')),
-                ('admin_order_url', models.CharField(blank=True, max_length=500, verbose_name='order in the shop admin')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('backfill_state', models.JSONField(blank=True, default=dict)),
-                ('last_backfill_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=tiski.core.clock.now)),
-                ('store', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shop_connection', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("generic", "Any platform (Tiski's own API and webhooks)"),
+                            ("shopify", "Shopify"),
+                            ("woocommerce", "WooCommerce"),
+                        ],
+                        max_length=20,
+                        verbose_name="platform",
+                    ),
+                ),
+                (
+                    "shop_url",
+                    models.CharField(blank=True, max_length=255, verbose_name="shop address"),
+                ),
+                (
+                    "webhook_secret",
+                    models.CharField(blank=True, max_length=255, verbose_name="webhook secret"),
+                ),
+                (
+                    "api_key",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="API key or access token"
+                    ),
+                ),
+                (
+                    "api_secret",
+                    models.CharField(blank=True, max_length=255, verbose_name="API secret"),
+                ),
+                (
+                    "admin_order_url",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="order in the shop admin"
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                ("backfill_state", models.JSONField(blank=True, default=dict)),
+                ("last_backfill_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=tiski.core.clock.now)),
+                (
+                    "store",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shop_connection",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shop connection',
-                'verbose_name_plural': 'shop connections',
+                "verbose_name": "shop connection",
+                "verbose_name_plural": "shop connections",
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('generic', "Any platform (Tiski's own API and webhooks)"), ('shopify', 'Shopify'), ('woocommerce', 'WooCommerce')], max_length=20)),
-                ('topic', models.CharField(max_length=100)),
-                ('delivery_id', models.CharField(blank=True, max_length=100)),
-                ('triggered_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.BinaryField()),
-                ('status', models.CharField(choices=[('received', 'Not applied yet'), ('applied', 'Applied'), ('stale', 'Older than what is stored'), ('ignored', 'Ignored (a topic Tiski does not use)'), ('failed', 'Failed')], default='received', max_length=10)),
-                ('error', models.TextField(blank=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('received_at', models.DateTimeField(default=tiski.core.clock.now)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_deliveries', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("generic", "Any platform (Tiski's own API and webhooks)"),
+                            ("shopify", "Shopify"),
+                            ("woocommerce", "WooCommerce"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("topic", models.CharField(max_length=100)),
+                ("delivery_id", models.CharField(blank=True, max_length=100)),
+                ("triggered_at", models.DateTimeField(blank=True, null=True)),
+                ("body", models.BinaryField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Not applied yet"),
+                            ("applied", "Applied"),
+                            ("stale", "Older than what is stored"),
+                            ("ignored", "Ignored (a topic Tiski does not use)"),
+                            ("failed", "Failed"),
+                        ],
+                        default="received",
+                        max_length=10,
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("received_at", models.DateTimeField(default=tiski.core.clock.now)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhook_deliveries",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook delivery',
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "webhook delivery",
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Cart',
+            name="Cart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('email', models.CharField(blank=True, max_length=255)),
-                ('currency', models.CharField(blank=True, max_length=3)),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('lines', models.JSONField(blank=True, default=list)),
-                ('recovery_url', models.URLField(blank=True, max_length=1000)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('source_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carts', to='contacts.contact')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carts', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                ("email", models.CharField(blank=True, max_length=255)),
+                ("currency", models.CharField(blank=True, max_length=3)),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                ("lines", models.JSONField(blank=True, default=list)),
+                ("recovery_url", models.URLField(blank=True, max_length=1000)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("source_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="carts",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="carts",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['contact', '-started_at'], name='cart_contact_recent')],
-                'constraints': [models.UniqueConstraint(fields=('store', 'external_id'), name='cart_store_external')],
+                "indexes": [
+                    models.Index(fields=["contact", "-started_at"], name="cart_contact_recent")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("store", "external_id"), name="cart_store_external"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['contact', '-placed_at', '-id'], name='order_contact_recent'),
+            model_name="order",
+            index=models.Index(
+                fields=["contact", "-placed_at", "-id"], name="order_contact_recent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['store', 'number'], name='order_store_number'),
+            model_name="order",
+            index=models.Index(fields=["store", "number"], name="order_store_number"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['store', 'email'], name='order_store_email'),
+            model_name="order",
+            index=models.Index(fields=["store", "email"], name="order_store_email"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('store', 'external_id'), name='order_store_external'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("store", "external_id"), name="order_store_external"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fulfillment',
-            constraint=models.UniqueConstraint(fields=('order', 'external_id'), name='fulfillment_order_external'),
+            model_name="fulfillment",
+            constraint=models.UniqueConstraint(
+                fields=("order", "external_id"), name="fulfillment_order_external"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(fields=('store', 'external_id'), name='product_store_external'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                fields=("store", "external_id"), name="product_store_external"
+            ),
         ),
         migrations.AddIndex(
-            model_name='productvariant',
-            index=models.Index(fields=['store', 'sku'], name='variant_store_sku'),
+            model_name="productvariant",
+            index=models.Index(fields=["store", "sku"], name="variant_store_sku"),
         ),
         migrations.AddConstraint(
-            model_name='productvariant',
-            constraint=models.UniqueConstraint(fields=('store', 'external_id'), name='variant_store_external'),
+            model_name="productvariant",
+            constraint=models.UniqueConstraint(
+                fields=("store", "external_id"), name="variant_store_external"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.UniqueConstraint(fields=('order', 'external_id'), name='line_order_external'),
+            model_name="orderline",
+            constraint=models.UniqueConstraint(
+                fields=("order", "external_id"), name="line_order_external"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.UniqueConstraint(fields=('order', 'external_id'), name='refund_order_external'),
+            model_name="refund",
+            constraint=models.UniqueConstraint(
+                fields=("order", "external_id"), name="refund_order_external"
+            ),
         ),
         migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(condition=models.Q(('status', 'received')), fields=['status', 'received_at'], name='delivery_pending'),
+            model_name="webhookdelivery",
+            index=models.Index(
+                condition=models.Q(("status", "received")),
+                fields=["status", "received_at"],
+                name="delivery_pending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('delivery_id', ''), _negated=True), fields=('store', 'platform', 'delivery_id'), name='delivery_once'),
+            model_name="webhookdelivery",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("delivery_id", ""), _negated=True),
+                fields=("store", "platform", "delivery_id"),
+                name="delivery_once",
+            ),
         ),
     ]
