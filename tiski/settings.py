@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tiski.chat",
     "tiski.mail",
     "tiski.shop",
+    "tiski.helpcenter",
 ]
 
 MIDDLEWARE = [

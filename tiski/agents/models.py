@@ -91,6 +91,8 @@ class Membership(models.Model):
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="memberships")
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT)
+    # Agents who write the store's help center; owners and admins always may.
+    edits_help_center = models.BooleanField(_("edits the help center"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +108,10 @@ class Membership(models.Model):
     @property
     def can_configure(self) -> bool:
         return self.role in (Role.OWNER, Role.ADMIN)
+
+    @property
+    def can_edit_help_center(self) -> bool:
+        return self.can_configure or self.edits_help_center
 
 
 class Team(models.Model):

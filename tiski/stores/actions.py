@@ -36,6 +36,9 @@ EDITABLE_FIELDS = {
     "usual_reply_hours",
     "website",
     "business_hours",
+    "phone",
+    "help_domain",
+    "closed_on_holidays",
 }
 
 

@@ -12,6 +12,10 @@ from tiski.stores.hours import validate_business_hours, validate_timezone
 LANGUAGE_CHOICES = settings.LANGUAGES
 
 hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f6feb."))
+help_domain_validator = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Use a lower-case domain name like help.example.fi, without https://."),
+)
 reference_prefix_validator = RegexValidator(
     r"^[A-Z]{2,5}$", _("Use 2 to 5 capital letters, like RVT.")
 )
@@ -65,6 +69,27 @@ class Store(models.Model):
         help_text=_("Promised in the acknowledgement; 0 promises no time."),
     )
     website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(
+        _("phone number"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown on the help center's contact page, in international form."),
+    )
+    help_domain = models.CharField(
+        _("help center domain"),
+        max_length=253,
+        blank=True,
+        validators=[help_domain_validator],
+        help_text=_(
+            "A domain of the shop's own, such as help.example.fi, that serves this store's "
+            "help center. It must also be in ALLOWED_HOSTS."
+        ),
+    )
+    closed_on_holidays = models.BooleanField(
+        _("closed on public holidays"),
+        default=True,
+        help_text=_("The desk is closed on the public holidays of the store's country."),
+    )
     business_hours = models.JSONField(
         _("business hours"), default=dict, blank=True, validators=[validate_business_hours]
     )
@@ -78,6 +103,13 @@ class Store(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["help_domain"],
+                condition=~models.Q(help_domain=""),
+                name="store_help_domain_unique",
+            )
+        ]
         verbose_name = _("store")
         verbose_name_plural = _("stores")
 

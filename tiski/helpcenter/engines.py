@@ -1,0 +1,95 @@
+"""The two full-text engines behind :mod:`tiski.helpcenter.search`.
+
+Both index the same :class:`~tiski.helpcenter.models.SearchDocument` rows (stems made
+by :mod:`tiski.helpcenter.analysis`) and answer the same question: the ids of the
+translations matching term groups, best first. SQLite keeps an FTS5 table
+(``helpcenter_fts``: a scope token for store and language, title, body; bm25 with the
+title weighted 5:1); PostgreSQL a generated ``tsvector`` column (title weight A, body
+B; ``ts_rank_cd``) with a GIN index. Both were created by migration 0001.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from tiski.helpcenter.query import Group
+
+# Candidates ranked per search: enough for every page of results customers look at.
+MAX_CANDIDATES = 50
+
+
+def scope_token(store_id: int, language: str) -> str:
+    return f"s{store_id}l{''.join(c for c in language if c.isalnum())}"
+
+
+def index(translation_id: int, store_id: int, language: str, title: str, body: str) -> None:
+    """Mirror one search document in the engine (PostgreSQL needs nothing: generated)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM helpcenter_fts WHERE rowid = %s", [translation_id])
+        cursor.execute(
+            "INSERT INTO helpcenter_fts (rowid, scope, title, body) VALUES (%s, %s, %s, %s)",
+            [translation_id, scope_token(store_id, language), title, body],
+        )
+
+
+def unindex(translation_id: int) -> None:
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM helpcenter_fts WHERE rowid = %s", [translation_id])
+
+
+def match(
+    store_id: int, language: str, groups: list[Group], *, every: bool, limit: int = MAX_CANDIDATES
+) -> list[int]:
+    """Translation ids matching all groups (``every``) or any, best first."""
+    if not groups:
+        return []
+    if connection.vendor == "postgresql":
+        return _match_postgres(store_id, language, groups, every, limit)
+    return _match_sqlite(store_id, language, groups, every, limit)
+
+
+def _fts5_group(group: Group) -> str:
+    # Terms are alphanumeric (Group.add refuses anything else); quoting is belt and braces.
+    parts = [f'"{a.term}"' + ("*" if a.prefix else "") for a in group.alternatives]
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _match_sqlite(
+    store_id: int, language: str, groups: list[Group], every: bool, limit: int
+) -> list[int]:
+    joiner = " AND " if every else " OR "
+    terms = joiner.join(_fts5_group(g) for g in groups)
+    expression = f'scope:"{scope_token(store_id, language)}" AND {{title body}}: ({terms})'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM helpcenter_fts WHERE helpcenter_fts MATCH %s "
+            "ORDER BY bm25(helpcenter_fts, 0.0, 5.0, 1.0) LIMIT %s",
+            [expression, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _tsquery_group(group: Group) -> str:
+    parts = [a.term + (":*" if a.prefix else "") for a in group.alternatives]
+    return "(" + " | ".join(parts) + ")"
+
+
+def _match_postgres(
+    store_id: int, language: str, groups: list[Group], every: bool, limit: int
+) -> list[int]:
+    joiner = " & " if every else " | "
+    expression = joiner.join(_tsquery_group(g) for g in groups)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT translation_id FROM helpcenter_searchdocument, "
+            "to_tsquery('simple', %s) AS q "
+            "WHERE store_id = %s AND language = %s AND tsv @@ q "
+            "ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', tsv, q) DESC, translation_id "
+            "LIMIT %s",
+            [expression, store_id, language, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]

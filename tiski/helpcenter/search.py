@@ -1,0 +1,115 @@
+"""Help center search: one interface over SQLite FTS5 and PostgreSQL full-text search.
+
+``search(store, language, text)`` answers in up to three passes, each only when the
+one before found too little:
+
+1. every query word must match (its stem, or what it is the start of);
+2. words the store's articles never use get spelling corrections from the vocabulary;
+3. long stems are shortened to their root, then any word may match (a question with a
+   word no article has still finds the articles about its other words).
+
+Earlier passes rank first. Only published translations are indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from tiski.helpcenter import engines
+from tiski.helpcenter.models import ArticleStatus, ArticleTranslation
+from tiski.helpcenter.query import Group, parse, relaxed
+from tiski.helpcenter.snippets import highlight, snippet
+from tiski.helpcenter.vocabulary import vocabulary
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+# Below this many strict hits, look for misspellings too.
+CORRECT_BELOW = 3
+
+
+@dataclass
+class Hit:
+    translation: ArticleTranslation
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit]
+    # Words that were searched as a correction ("palatus" → "palautus").
+    corrected: bool = False
+
+
+def find_ids(store_id: int, language: str, text: str, limit: int) -> tuple[list[int], list[Group], bool]:
+    groups = parse(text, language)
+    if not groups:
+        return [], [], False
+    ids = engines.match(store_id, language, groups, every=True, limit=limit)
+    corrected = False
+    if len(ids) < CORRECT_BELOW:
+        words = vocabulary(store_id, language)
+        for group in groups:
+            if any(
+                words.knows_prefix(a.term) if a.prefix else words.knows(a.term)
+                for a in group.alternatives
+            ):
+                continue
+            for alternative in list(group.alternatives):
+                for term in words.corrections(alternative.term):
+                    group.add(term)
+                    corrected = True
+        if corrected:
+            ids = _merge(ids, engines.match(store_id, language, groups, every=True, limit=limit))
+    if len(ids) < limit:
+        loose = relaxed(groups)
+        ids = _merge(ids, engines.match(store_id, language, loose, every=True, limit=limit))
+        if len(ids) < limit and len(groups) > 1:
+            ids = _merge(ids, engines.match(store_id, language, loose, every=False, limit=limit))
+        groups = loose
+    return ids[:limit], groups, corrected
+
+
+def _merge(first: list[int], then: list[int]) -> list[int]:
+    seen = set(first)
+    return first + [i for i in then if i not in seen]
+
+
+def search(
+    store_id: int,
+    language: str,
+    text: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    snippets: bool = True,
+) -> Results:
+    """Published articles of one store and language matching ``text``, best first."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    ids, groups, corrected = find_ids(store_id, language, text, limit)
+    if not ids:
+        return Results(text, [], corrected)
+    fields = ["pk", "article_id", "language", "title", "slug", "summary", "updated_at"]
+    if snippets:
+        fields.append("body_text")
+    rows = {
+        t.pk: t
+        for t in ArticleTranslation.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED).only(
+            *fields
+        )
+    }
+    hits = []
+    for pk in ids:
+        translation = rows.get(pk)
+        if translation is None:
+            continue
+        hits.append(
+            Hit(
+                translation,
+                highlight(translation.title, groups, language),
+                snippet(translation.body_text, groups, language) if snippets else SafeString(""),
+            )
+        )
+    return Results(text, hits, corrected)
