@@ -125,7 +125,7 @@ def test_snippet_escapes_article_text(help_store: Store) -> None:
     publish(help_store, "fi", "Koodi", "Kirjoita <script>alert(1)</script> koodi kenttään.")
     hit = search(help_store.pk, "fi", "koodi").hits[0]
     assert "<script>" not in hit.snippet_html
-    assert "&lt;script&gt;" in hit.snippet_html
+    assert "&lt;/script&gt;" in hit.snippet_html
 
 
 def test_drafts_and_deleted_articles_are_not_found(
