@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("tiski.agents.urls")),
     path("", include("tiski.conversations.urls")),
     path("", include("tiski.shop.urls")),
+    path("", include("tiski.helpcenter.urls")),
 ]

@@ -16,7 +16,7 @@ from tiski.core.actors import Actor, ActorKind
 from tiski.core.errors import ActionError
 from tiski.events import publish
 from tiski.helpcenter import engines
-from tiski.helpcenter.analysis import fold, terms
+from tiski.helpcenter.analysis import fold, terms, words
 from tiski.helpcenter.events import ArticleDeleted, ArticleSaved, CategorySaved
 from tiski.helpcenter.models import (
     MAX_BODY_CHARS,
@@ -99,7 +99,11 @@ def save_category(
                 "description": " ".join(description.split())[:300],
             },
         )
-    publish(CategorySaved(store_id=store.pk, actor=actor, category_id=category.pk, languages=sorted(names)))
+    publish(
+        CategorySaved(
+            store_id=store.pk, actor=actor, category_id=category.pk, languages=sorted(names)
+        )
+    )
     return category
 
 
@@ -317,8 +321,8 @@ def record_vote(translation_id: int, *, helpful: bool) -> None:
 
 
 def normalize_query(text: str) -> str:
-    """The form searches are counted under: folded, one space, no punctuation."""
-    return " ".join(fold(text[:MAX_QUERY_CHARS]).replace("\x00", "").split())[:200]
+    """The form searches are counted under: folded words, one space, no punctuation."""
+    return " ".join(fold(w) for w in words(text[:MAX_QUERY_CHARS]))[:200]
 
 
 def record_search(store: Store, language: str, text: str, *, results: int) -> None:

@@ -27,29 +27,34 @@ MAX_WORD = 40
 _FOLD = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
 _FI_KS = re.compile(r"([aeiouyäö])ks$")
 
+
+def _stop_words(listing: str) -> frozenset[str]:
+    return frozenset(listing.split())
+
+
 STOP_WORDS: dict[str, frozenset[str]] = {
-    "fi": frozenset(
+    "fi": _stop_words(
         "ja on ei se että en olen ole oli ovat mitä miten miksi missä milloin kuinka kun jos "
         "mutta tai vai myös nyt voi voin voiko voinko saa saako saanko pitää täytyy minä mä "
         "sinä hän me te he tämä tuo nämä ne minun sinun meidän teidän mikä mitkä joka jotka "
-        "kanssa kuin vielä jo sitten onko ettei siis hei moi kiitos".split()
+        "kanssa kuin vielä jo sitten onko ettei siis hei moi kiitos"
     ),
-    "pl": frozenset(
+    "pl": _stop_words(
         "i w na z do nie się to jest że o jak co czy a ale lub albo oraz by być mam ma mój "
         "moja moje jestem są był była dla po przez od przy ten ta te tego jak jaki jaka jakie "
         "kiedy gdzie dlaczego czemu można mogę może ile tak już jeszcze tylko też mi mnie "
-        "ja ty on ona my wy oni u za pod nad bez dzień dobry witam proszę dziękuję".split()
+        "ja ty on ona my wy oni u za pod nad bez dzień dobry witam proszę dziękuję"
     ),
-    "sv": frozenset(
+    "sv": _stop_words(
         "och i att det som en ett är på för med av till den inte om har jag du han hon vi ni "
         "de man kan hur vad varför var när vilken vilket vilka min mitt mina din ditt eller "
-        "men så också nu får ska skulle måste hej tack".split()
+        "men så också nu får ska skulle måste hej tack"
     ),
-    "en": frozenset(
+    "en": _stop_words(
         "a an the and or but if is are was were be been am do does did to of in on at for "
         "with from by as it its this that these those i me my we our you your he she they "
         "them what how why when where which who can could may might will would should "
-        "not no yes there here have has had get please hi hello thanks".split()
+        "not no yes there here have has had get please hi hello thanks"
     ),
 }
 

@@ -160,6 +160,9 @@ class ArticleRevision(models.Model):
             models.UniqueConstraint(fields=["translation", "number"], name="help_revision_number")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.title} (#{self.number})"
+
 
 class SearchDocument(models.Model):
     """A published translation as the search engine sees it: stemmed, folded terms.
@@ -181,6 +184,9 @@ class SearchDocument(models.Model):
     class Meta:
         indexes = [models.Index(fields=["store", "language", "indexed_at"])]
 
+    def __str__(self) -> str:
+        return f"search document {self.translation_id}"
+
 
 class SearchQuery(models.Model):
     """What customers searched for, counted per store, language and normalised query,
@@ -196,8 +202,9 @@ class SearchQuery(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["store", "language", "query"], name="help_search_query"
-            )
+            models.UniqueConstraint(fields=["store", "language", "query"], name="help_search_query")
         ]
         indexes = [models.Index(fields=["store", "language", "-without_results"])]
+
+    def __str__(self) -> str:
+        return self.query

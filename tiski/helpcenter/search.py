@@ -44,7 +44,9 @@ class Results:
     corrected: bool = False
 
 
-def find_ids(store_id: int, language: str, text: str, limit: int) -> tuple[list[int], list[Group], bool]:
+def find_ids(
+    store_id: int, language: str, text: str, limit: int
+) -> tuple[list[int], list[Group], bool]:
     groups = parse(text, language)
     if not groups:
         return [], [], False
@@ -96,9 +98,9 @@ def search(
         fields.append("body_text")
     rows = {
         t.pk: t
-        for t in ArticleTranslation.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED).only(
-            *fields
-        )
+        for t in ArticleTranslation.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED)
+        .select_related("article")
+        .only(*fields, "article__policy", "article__category_id")
     }
     hits = []
     for pk in ids:
