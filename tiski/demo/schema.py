@@ -86,3 +86,22 @@ class DemoStore:
     conversations: tuple[DemoConversation, ...]
     canned: tuple[DemoCanned, ...]
     products: tuple[DemoProduct, ...]
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    """One help center article; ``texts`` maps language to (title, Markdown body)."""
+
+    category: str  # a key of DemoHelpCenter.categories, or "" for policy pages
+    texts: dict[str, tuple[str, str]]
+    policy: str = ""
+    # Languages whose text is still a draft (the demo shows both states).
+    drafts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoHelpCenter:
+    phone: str
+    # key -> language -> (name, description)
+    categories: dict[str, dict[str, tuple[str, str]]]
+    articles: tuple[DemoArticle, ...]
