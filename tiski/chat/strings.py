@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# The widget offers at most this many help center articles while a question is typed.
+SUGGESTIONS = 3
 
 WIDGET_STRINGS = {
     "title": _("Customer service"),
@@ -42,6 +46,9 @@ WIDGET_STRINGS = {
     "bad_file": _("Only pictures (PNG, JPEG, GIF, WebP) and PDF files up to 10 MB can be sent."),
     "error": _("Something went wrong. Try again."),
     "reconnecting": _("Reconnecting…"),
+    "help_center": _("Help center"),
+    "suggest_title": _("These articles might help:"),
+    "suggest_hide": _("Hide the suggested articles"),
 }
 
 
@@ -143,4 +150,10 @@ ORDER_STRINGS: dict[str, dict[str, str]] = {
 def widget_strings(language: str) -> dict[str, str]:
     with translation.override(language):
         strings = {key: str(text) for key, text in WIDGET_STRINGS.items()}
+        # Announced to screen readers when suggestions appear; one string per count, so
+        # every language gets its own plural forms without plural rules in the script.
+        for count in range(1, SUGGESTIONS + 1):
+            strings[f"suggest_{count}"] = ngettext(
+                "%(count)s article might help", "%(count)s articles might help", count
+            ) % {"count": count}
     return strings | ORDER_STRINGS.get(language, ORDER_STRINGS["en"])

@@ -45,6 +45,8 @@ from tiski.conversations.models import (
 from tiski.core.errors import ActionError
 from tiski.core.ratelimit import allow
 from tiski.events import notify_group, visitor_group
+from tiski.helpcenter import links
+from tiski.helpcenter.models import ArticleStatus, ArticleTranslation
 from tiski.stores.hours import parse_business_hours
 from tiski.stores.models import Store
 
@@ -112,6 +114,21 @@ def availability(store: Store, zone: zoneinfo.ZoneInfo, language: str) -> dict[s
         "agents_online": agents,
         "opens_at": opens.isoformat() if opens else None,
         "opens_text": opens_text,
+    }
+
+
+def help_center(store: Store, language: str) -> dict[str, str]:
+    """Where the widget finds articles to offer while a question is typed, and its link
+    to the help center. Nothing when no article is published in the visitor's language:
+    the widget then neither searches nor links to an empty page."""
+    published = ArticleTranslation.objects.filter(
+        store=store, language=language, status=ArticleStatus.PUBLISHED
+    ).exists()
+    if not published:
+        return {}
+    return {
+        "help_url": links.absolute(store, links.home_path(store, language)),
+        "suggest_url": links.suggest_url(store, language),
     }
 
 
@@ -224,6 +241,7 @@ def session(request: HttpRequest) -> HttpResponse:
                     "color": store.brand_color,
                     "greeting": greeting,
                     "languages": store.served_languages(),
+                    **help_center(store, language),
                 },
                 "prechat": {
                     "fields": chat.prechat_fields,

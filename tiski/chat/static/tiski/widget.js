@@ -166,7 +166,13 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
 .comp textarea{flex:1;resize:none;border:1px solid #b9bac6;border-radius:10px;padding:8px 10px;max-height:120px;min-height:40px;font-size:16px;line-height:1.35}
 .clip{border:0;background:transparent;width:40px;height:40px;border-radius:8px;cursor:pointer;display:grid;place-items:center;color:#444}
 .clip svg{width:22px;height:22px;fill:currentColor}
-.po .log,.po .pre,.po .comp,.po .typing,.po .off,.po .acts{display:none!important}
+.po .log,.po .pre,.po .comp,.po .typing,.po .off,.po .acts,.po .sg{display:none!important}
+.hc{color:inherit;font-size:13px;white-space:nowrap}
+.sg{padding:6px 6px 4px 16px;border-top:1px solid #e3e3ea;font-size:14px}
+.sg>div{display:flex;justify-content:space-between;align-items:center;font-size:13px;color:#5b5b66}
+.sg .x{width:32px;height:32px}
+.sg ul{margin:0;padding-left:18px}
+.sg a{color:inherit;font-weight:600}
 .ord{flex:1;overflow-y:auto;padding:14px 16px;display:flex;flex-direction:column;gap:12px}
 .oh{display:flex;justify-content:space-between;align-items:center;gap:8px}
 .oh h3{margin:0;font-size:16px}
@@ -210,6 +216,10 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.title = h('h2', { id: 'tiski-title' });
     u.sub = h('div', { class: 'sub' });
     u.close = h('button', { type: 'button', class: 'x', onclick: () => close() }, icon(CLOSE));
+    u.hc = h('a', { class: 'hc', target: '_blank', rel: 'noopener' });
+    u.sgx = h('button', { type: 'button', class: 'x', onclick: () => { sgOff = true; unsg(); ui.text.focus(); } }, icon(CLOSE));
+    u.sg = h('div', { class: 'sg', role: 'region', 'aria-labelledby': 'tiski-sg', hidden: true }, h('div', {}, u.sgh = h('span', { id: 'tiski-sg' }), u.sgx), u.sgl = h('ul'));
+    u.sgn = h('span', { class: 'sr', 'aria-live': 'polite' });
     u.obtn = h('button', { type: 'button', class: 'ob', 'aria-expanded': 'false', 'aria-controls': 'tiski-orders', onclick: () => orders(!ordOpen) }, icon(BOX), u.obl = h('span'));
     u.ord = h('div', { class: 'ord', id: 'tiski-orders', role: 'region', 'aria-labelledby': 'tiski-oh', hidden: true });
     u.net = h('div', { class: 'note', role: 'status', hidden: true });
@@ -226,8 +236,8 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.send = h('button', { type: 'submit', class: 'btn' });
     u.comp = h('form', { class: 'comp', onsubmit: (e) => { e.preventDefault(); submit(); } }, u.attach, u.file, u.text, u.send);
     u.panel = h('div', { class: 'panel', id: 'tiski-panel', role: 'dialog', 'aria-modal': 'false', hidden: true },
-      h('div', { class: 'head' }, u.avatar, h('div', { class: 'tx' }, u.title, u.sub), u.close),
-      u.net, u.off, u.log, u.ord, u.pre, u.typing, u.err, h('div', { class: 'acts' }, u.obtn), u.comp);
+      h('div', { class: 'head' }, u.avatar, h('div', { class: 'tx' }, u.title, u.sub), u.hc, u.close),
+      u.net, u.off, u.log, u.ord, u.pre, u.typing, u.err, u.sgn, u.sg, h('div', { class: 'acts' }, u.obtn), u.comp);
     u.log.addEventListener('scroll', () => {
       const l = u.log;
       stick = l.scrollHeight - l.scrollTop - l.clientHeight < 40;
@@ -258,6 +268,11 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.obl.textContent = T.order_status;
     u.log.setAttribute('aria-label', T.title);
     u.net.textContent = T.reconnecting;
+    u.hc.hidden = !X.store.help_url;
+    u.hc.href = X.store.help_url || '';
+    u.hc.textContent = T.help_center;
+    u.sgh.textContent = T.suggest_title;
+    u.sgx.setAttribute('aria-label', T.suggest_hide);
     offline();
     badge();
   }
@@ -558,6 +573,8 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     ui.text.value = '';
     grow();
     typing(false);
+    sgOff = false;
+    unsg();
     error('');
     const o = { c: uuid(), t: text };
     S.o.push(o);
@@ -827,6 +844,7 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
   let typingSent = 0, typingOff = 0;
   function typed() {
     grow();
+    suggest();
     clearTimeout(typingOff);
     if (!ui.text.value.trim()) { typing(false); return; }
     if (Date.now() - typingSent > 2500) { typingSent = Date.now(); send({ type: 'typing', active: true }); }
@@ -840,6 +858,51 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     const t = ui.text;
     t.style.height = 'auto';
     t.style.height = Math.min(t.scrollHeight + 2, 120) + 'px';
+  }
+
+  // --- help center articles offered while a question is typed (before it is sent) ------
+  let sgT = 0, sgF = 0, sgA = null, sgOff = false;
+  const sgDone = new Set(); // texts already counted as searches for the shop's report
+  const sgUrl = (q) => X.store.suggest_url + '?q=' + encodeURIComponent(q);
+  function suggest() {
+    const q = ui.text.value.trim().slice(0, 200);
+    unsg(true);
+    if (!X.store.suggest_url || sgOff || (q.match(/\p{L}/gu) || []).length < 3) { unsg(); return; }
+    sgT = setTimeout(async () => {
+      const a = sgA = new AbortController();
+      let list;
+      try {
+        list = (await (await fetch(sgUrl(q), { signal: a.signal })).json()).results.slice(0, 3);
+      } catch (e) { list = []; } // offline, refused, aborted: the chat goes on without
+      if (a !== sgA) return; // a newer text's request has taken over
+      ui.sgl.textContent = '';
+      for (const r of list) {
+        const l = link(r.url, r.title);
+        if (!l) continue;
+        l.title = r.excerpt || '';
+        l.addEventListener('click', () => counted(q));
+        ui.sgl.append(h('li', {}, l));
+      }
+      const n = ui.sgl.children.length;
+      ui.sg.hidden = !n;
+      ui.sgn.textContent = n ? T['suggest_' + n] : '';
+    }, 300);
+    sgF = setTimeout(() => counted(q), 1500); // a pause: this is what they are asking
+  }
+  // Stop asking; `keep` leaves the list shown until the next answer replaces it.
+  function unsg(keep) {
+    clearTimeout(sgT);
+    clearTimeout(sgF);
+    if (sgA) sgA.abort();
+    sgA = null;
+    if (keep) return;
+    ui.sg.hidden = true;
+    ui.sgn.textContent = '';
+  }
+  function counted(q) {
+    if (sgDone.has(q)) return;
+    sgDone.add(q);
+    fetch(sgUrl(q) + '&final=1').catch(() => {});
   }
 
   function error(text) { if (ui) ui.err.textContent = text; }
