@@ -17,7 +17,7 @@ from tiski.core.errors import ActionError
 from tiski.events import publish
 from tiski.helpcenter import engines
 from tiski.helpcenter.analysis import fold, terms, words
-from tiski.helpcenter.events import ArticleDeleted, ArticleSaved, CategorySaved
+from tiski.helpcenter.events import ArticleDeleted, ArticleSaved, CategoryDeleted, CategorySaved
 from tiski.helpcenter.models import (
     MAX_BODY_CHARS,
     MAX_SUMMARY_CHARS,
@@ -105,6 +105,21 @@ def save_category(
         )
     )
     return category
+
+
+@transaction.atomic
+def delete_category(category: Category, *, actor: Actor) -> None:
+    """Delete an empty category. One with articles stays: deleting it would silently
+    move them out of their place in the help center, so the editor moves them first."""
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if category.articles.exists():
+        raise ActionError(
+            _("Move or delete the articles in this category before deleting it."),
+            code="not_empty",
+        )
+    store_id, pk = category.store_id, category.pk
+    category.delete()
+    publish(CategoryDeleted(store_id=store_id, actor=actor, category_id=pk))
 
 
 @dataclass(frozen=True)

@@ -34,3 +34,9 @@ class CategorySaved(HelpEvent):
     type: ClassVar[str] = "help_category.saved"
     category_id: int
     languages: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CategoryDeleted(HelpEvent):
+    type: ClassVar[str] = "help_category.deleted"
+    category_id: int
