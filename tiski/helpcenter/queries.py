@@ -1,0 +1,180 @@
+"""The public help center's reads: what a customer's page needs, in few queries.
+
+Every list loads only the columns a page prints (never a body it does not show) and its
+article with it, so building links (``links.article_path`` reads ``article.policy``)
+costs no query per row. Only published translations ever leave this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+
+from tiski.helpcenter.models import (
+    ArticleStatus,
+    ArticleTranslation,
+    CategoryTranslation,
+    PolicyKind,
+)
+
+# What a list of articles shows: a title, a link and the line under it.
+LIST_FIELDS = ("pk", "article_id", "language", "title", "slug", "summary", "article__policy")
+
+
+def _published(store_id: int, language: str) -> QuerySet[ArticleTranslation]:
+    return ArticleTranslation.objects.filter(
+        store_id=store_id, language=language, status=ArticleStatus.PUBLISHED
+    ).select_related("article")
+
+
+@dataclass
+class CategoryListing:
+    category: CategoryTranslation
+    articles: list[ArticleTranslation] = field(default_factory=list)
+    total: int = 0
+
+
+def home_categories(store_id: int, language: str, per_category: int = 6) -> list[CategoryListing]:
+    """The categories named in ``language`` that have published articles, each with its
+    first ``per_category`` articles and how many it has in all (three queries)."""
+    categories = list(
+        CategoryTranslation.objects.filter(store_id=store_id, language=language)
+        .select_related("category")
+        .only("pk", "category_id", "language", "name", "slug", "description", "category__position")
+        .order_by("category__position", "category_id")
+    )
+    if not categories:
+        return []
+    in_categories = _published(store_id, language).filter(
+        article__category_id__in=[c.category_id for c in categories], article__policy=""
+    )
+    totals = dict(
+        in_categories.order_by()
+        .values_list("article__category_id")
+        .annotate(n=Count("pk"))
+        .values_list("article__category_id", "n")
+    )
+    first = (
+        in_categories.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("article__category_id")],
+                order_by=[F("article__position").asc(), F("article_id").asc()],
+            )
+        )
+        .filter(rank__lte=per_category)
+        .only(*LIST_FIELDS, "article__category_id", "article__position")
+        .order_by("article__position", "article_id")
+    )
+    listings = {
+        c.category_id: CategoryListing(c, total=totals.get(c.category_id, 0)) for c in categories
+    }
+    for translation in first:
+        listing = listings.get(translation.article.category_id or 0)
+        if listing is not None:
+            listing.articles.append(translation)
+    return [listing for listing in listings.values() if listing.total]
+
+
+def category_translations(
+    store_id: int, language: str, slug: str
+) -> tuple[CategoryTranslation | None, list[CategoryTranslation]]:
+    """The category at ``slug`` in ``language`` and its names in every language (one query)."""
+    rows = list(
+        CategoryTranslation.objects.filter(
+            store_id=store_id,
+            category__translations__language=language,
+            category__translations__slug=slug,
+        ).only("pk", "category_id", "language", "name", "slug", "description")
+    )
+    current = next((row for row in rows if row.language == language), None)
+    return current, rows
+
+
+def category_articles(
+    store_id: int, language: str, category_id: int
+) -> QuerySet[ArticleTranslation]:
+    return (
+        _published(store_id, language)
+        .filter(article__category_id=category_id, article__policy="")
+        .only(*LIST_FIELDS)
+        .order_by("article__position", "article_id")
+    )
+
+
+def published_article(store_id: int, language: str, article_id: int) -> ArticleTranslation | None:
+    """One published translation with its body, article and its category's name and slug
+    in the same language (``category_name``/``category_slug``, None without one)."""
+    names = CategoryTranslation.objects.filter(
+        category_id=OuterRef("article__category_id"), language=language
+    )
+    return (
+        _published(store_id, language)
+        .filter(article_id=article_id)
+        .annotate(
+            category_name=Subquery(names.values("name")[:1]),
+            category_slug=Subquery(names.values("slug")[:1]),
+        )
+        .first()
+    )
+
+
+def published_policy(store_id: int, language: str, kind: str) -> ArticleTranslation | None:
+    return (
+        _published(store_id, language)
+        .filter(article__store_id=store_id, article__policy=kind)
+        .first()
+    )
+
+
+def translations_of(article_id: int) -> list[ArticleTranslation]:
+    """Every published language of an article, for hreflang and the language switcher."""
+    return list(
+        ArticleTranslation.objects.filter(article_id=article_id, status=ArticleStatus.PUBLISHED)
+        .select_related("article")
+        .only("pk", "article_id", "language", "title", "slug", "article__policy")
+    )
+
+
+def policy_pages(store_id: int, language: str) -> dict[str, ArticleTranslation]:
+    """The store's published policy pages in ``language``, by kind."""
+    rows = (
+        _published(store_id, language)
+        .filter(article__store_id=store_id, article__policy__in=PolicyKind.values)
+        .exclude(article__policy="")
+        .only(*LIST_FIELDS)
+    )
+    return {row.article.policy: row for row in rows}
+
+
+def most_viewed(store_id: int, language: str, limit: int = 5) -> list[ArticleTranslation]:
+    return list(
+        _published(store_id, language)
+        .filter(views__gt=0, article__policy="")
+        .only(*LIST_FIELDS, "views")
+        .order_by("-views", "pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class SitemapRow:
+    article_id: int
+    policy: str
+    language: str
+    slug: str
+    updated_at: datetime
+
+
+def sitemap_rows(store_id: int) -> list[SitemapRow]:
+    """Every published translation of a store, grouped by article (one query)."""
+    return [
+        SitemapRow(*row)
+        for row in ArticleTranslation.objects.filter(
+            store_id=store_id, status=ArticleStatus.PUBLISHED
+        )
+        .order_by("article__position", "article_id", "language")
+        .values_list("article_id", "article__policy", "language", "slug", "updated_at")
+    ]
