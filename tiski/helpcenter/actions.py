@@ -15,7 +15,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor, ActorKind
 from tiski.core.errors import ActionError
 from tiski.events import publish
-from tiski.helpcenter import engines
+from tiski.helpcenter import engines, vocabulary
 from tiski.helpcenter.analysis import fold, terms, words
 from tiski.helpcenter.events import ArticleDeleted, ArticleSaved, CategoryDeleted, CategorySaved
 from tiski.helpcenter.models import (
@@ -263,11 +263,19 @@ def save_article(
     return translation
 
 
+def _forget_vocabulary(store_id: int, language: str) -> None:
+    # Now, for this thread's next search, and again on commit, in case another thread
+    # rebuilt it from what it could see before the commit.
+    vocabulary.forget(store_id, language)
+    transaction.on_commit(lambda: vocabulary.forget(store_id, language))
+
+
 def _reindex(translation: ArticleTranslation) -> None:
     """Published translations are searchable, drafts are not."""
     if translation.status != ArticleStatus.PUBLISHED:
         SearchDocument.objects.filter(translation=translation).delete()
         engines.unindex(translation.pk)
+        _forget_vocabulary(translation.store_id, translation.language)
         return
     language = translation.language
     title = " ".join(terms(translation.title, language))
@@ -283,6 +291,7 @@ def _reindex(translation: ArticleTranslation) -> None:
         },
     )
     engines.index(translation.pk, translation.store_id, language, title, body)
+    _forget_vocabulary(translation.store_id, language)
 
 
 def set_status(translation: ArticleTranslation, status: str, *, actor: Actor) -> ArticleTranslation:

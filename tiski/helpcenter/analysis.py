@@ -59,6 +59,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Lower-case, without diacritics: what a customer on any keyboard types."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))

@@ -44,18 +44,27 @@ def unindex(translation_id: int) -> None:
 def match(
     store_id: int, language: str, groups: list[Group], *, every: bool, limit: int = MAX_CANDIDATES
 ) -> list[int]:
-    """Translation ids matching all groups (``every``) or any, best first."""
-    if not groups:
+    """Translation ids matching all groups (``every``) or any, best first, by each
+    group's ``terms`` (exact words; ``query.expand`` made them from prefixes)."""
+    usable = _searchable(groups, every)
+    if usable is None:
         return []
     if connection.vendor == "postgresql":
-        return _match_postgres(store_id, language, groups, every, limit)
-    return _match_sqlite(store_id, language, groups, every, limit)
+        return _match_postgres(store_id, language, usable, every, limit)
+    return _match_sqlite(store_id, language, usable, every, limit)
+
+
+def _searchable(groups: list[Group], every: bool) -> list[Group] | None:
+    """The groups an engine can search; None when nothing can match."""
+    usable = [g for g in groups if g.terms]
+    if not usable or (every and len(usable) < len(groups)):
+        return None
+    return usable
 
 
 def _fts5_group(group: Group) -> str:
-    # Terms are alphanumeric (Group.add refuses anything else); quoting is belt and braces.
-    parts = [f'"{a.term}"' + ("*" if a.prefix else "") for a in group.alternatives]
-    return "(" + " OR ".join(parts) + ")"
+    # Terms are alphanumeric (vocabulary words); quoting is belt and braces.
+    return "(" + " OR ".join(f'"{term}"' for term in group.terms) + ")"
 
 
 def _match_sqlite(
@@ -74,8 +83,7 @@ def _match_sqlite(
 
 
 def _tsquery_group(group: Group) -> str:
-    parts = [a.term + (":*" if a.prefix else "") for a in group.alternatives]
-    return "(" + " | ".join(parts) + ")"
+    return "(" + " | ".join(group.terms) + ")"
 
 
 def _match_postgres(

@@ -1,11 +1,13 @@
 """Help center search: one interface over SQLite FTS5 and PostgreSQL full-text search.
 
-``search(store, language, text)`` answers in up to three passes, each only when the
+``search(store, language, text)`` answers in up to three passes (with every word as its
+known stems and their most common completions, see ``query.expand``), each only when the
 one before found too little:
 
 1. every query word must match (its stem, or what it is the start of);
-2. words the store's articles never use get spelling corrections from the vocabulary;
-3. long stems are shortened to their root, then any word may match (a question with a
+   (words the store's articles never use, nor begin with, are replaced by the known
+   words one or two typing slips away: spelling corrections);
+2. long stems are shortened to their root, then any word may match (a question with a
    word no article has still finds the articles about its other words).
 
 Earlier passes rank first. Only published translations are indexed.
@@ -19,14 +21,12 @@ from django.utils.safestring import SafeString
 
 from tiski.helpcenter import engines
 from tiski.helpcenter.models import ArticleStatus, ArticleTranslation
-from tiski.helpcenter.query import Group, parse, relaxed
+from tiski.helpcenter.query import Group, expand, parse, relaxed
 from tiski.helpcenter.snippets import highlight, snippet
 from tiski.helpcenter.vocabulary import vocabulary
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
-# Below this many strict hits, look for misspellings too.
-CORRECT_BELOW = 3
 
 
 @dataclass
@@ -50,24 +50,24 @@ def find_ids(
     groups = parse(text, language)
     if not groups:
         return [], [], False
-    ids = engines.match(store_id, language, groups, every=True, limit=limit)
+    known = vocabulary(store_id, language)
+    expand(groups, known)
     corrected = False
-    if len(ids) < CORRECT_BELOW:
-        words = vocabulary(store_id, language)
-        for group in groups:
-            if any(
-                words.knows_prefix(a.term) if a.prefix else words.knows(a.term)
-                for a in group.alternatives
-            ):
-                continue
-            for alternative in list(group.alternatives):
-                for term in words.corrections(alternative.term):
-                    group.add(term)
-                    corrected = True
-        if corrected:
-            ids = _merge(ids, engines.match(store_id, language, groups, every=True, limit=limit))
+    for group in groups:
+        if any(known.knows(term) for term in group.terms):
+            continue
+        # A word no article uses, nor begins: perhaps a typo.
+        for alternative in list(group.alternatives):
+            for term in known.corrections(alternative.term):
+                group.add(term)
+                group.terms.append(term)
+                corrected = True
+    ids = engines.match(store_id, language, groups, every=True, limit=limit)
     if len(ids) < limit:
         loose = relaxed(groups)
+        expand(loose, known)
+        for group, original in zip(loose, groups, strict=True):
+            group.terms = list(dict.fromkeys(original.terms + group.terms))
         ids = _merge(ids, engines.match(store_id, language, loose, every=True, limit=limit))
         if len(ids) < limit and len(groups) > 1:
             ids = _merge(ids, engines.match(store_id, language, loose, every=False, limit=limit))

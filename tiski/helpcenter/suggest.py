@@ -47,7 +47,11 @@ def suggest(request: HttpRequest, slug: str, language: str) -> HttpResponse:
         response["Retry-After"] = "60"
         return _cors(response)
     text = request.GET.get("q", "")
-    results = search(store.pk, language, text, limit=SUGGESTIONS) if text.strip() else None
+    results = (
+        search(store.pk, language, text, limit=SUGGESTIONS, snippets=False)
+        if text.strip()
+        else None
+    )
     hits = results.hits if results else []
     if text.strip() and request.GET.get("final") == "1":
         record_search(store, language, text, results=len(hits))
