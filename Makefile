@@ -2,7 +2,7 @@
 PY := python3
 VENV_BIN := .venv/bin
 
-.PHONY: start test check ci messages bench bench-inbox bench-chat bench-mail bench-shop bench-data clean
+.PHONY: start test check ci messages bench bench-inbox bench-chat bench-mail bench-shop bench-help bench-data clean
 
 start:            ## migrate, seed the demo shops, run the desk
 	$(PY) dev.py start
@@ -22,7 +22,7 @@ messages:         ## extract UI strings and compile the catalogues (needs GNU ge
 	cd tiski && ../$(VENV_BIN)/tiski compilemessages
 	$(VENV_BIN)/python -m tiski.i18n_check
 
-bench: bench-inbox bench-chat bench-mail bench-shop ## every benchmark
+bench: bench-inbox bench-chat bench-mail bench-shop bench-help ## every benchmark
 
 bench-data:       ## generate the 1M-conversation data set in PostgreSQL (once)
 	$(PY) dev.py env >/dev/null
@@ -43,6 +43,10 @@ bench-mail:       ## email ingest rate on SQLite and PostgreSQL, beside django-h
 bench-shop:       ## webhook throughput beside a bare receiver; order lookups at 1M orders
 	$(PY) dev.py env >/dev/null
 	$(VENV_BIN)/python bench/shop.py
+
+bench-help:       ## help center search and article pages, 5,000 articles per language, SQLite and PostgreSQL
+	$(PY) dev.py env >/dev/null
+	$(VENV_BIN)/python bench/helpcenter.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache
