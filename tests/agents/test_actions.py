@@ -88,3 +88,15 @@ def test_preferences_change_only_when_valid(store: Store) -> None:
     assert events[0].payload()["changed"] == ["language", "timezone"]
     agent.refresh_from_db()
     assert (agent.language, agent.timezone) == ("fi", "Europe/Warsaw")
+
+
+def test_membership_can_make_an_agent_a_help_center_editor(store: Store, teammate: Agent) -> None:
+    membership = Membership.objects.get(agent=teammate, store=store)
+    assert not membership.can_edit_help_center
+    add_membership(teammate, store, role=Role.AGENT, actor=SYSTEM, edits_help_center=True)
+    membership.refresh_from_db()
+    assert membership.edits_help_center and membership.can_edit_help_center
+    # Changing the role alone keeps it.
+    add_membership(teammate, store, role=Role.ADMIN, actor=SYSTEM)
+    membership.refresh_from_db()
+    assert (membership.role, membership.edits_help_center) == (Role.ADMIN, True)

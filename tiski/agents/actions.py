@@ -79,18 +79,30 @@ def create_agent(
 
 
 @transaction.atomic
-def add_membership(agent: Agent, store: Store, *, role: str, actor: Actor) -> Membership:
-    """Give ``agent`` access to ``store`` with ``role`` (or change the role)."""
+def add_membership(
+    agent: Agent,
+    store: Store,
+    *,
+    role: str,
+    actor: Actor,
+    edits_help_center: bool | None = None,
+) -> Membership:
+    """Give ``agent`` access to ``store`` with ``role`` (or change the role, and whether
+    they write the help center; None keeps that as it is)."""
     if role not in Role.values:
         raise ActionError(_("Unknown role."), field="role")
     membership, created = Membership.objects.get_or_create(
-        agent=agent, store=store, defaults={"role": role}
+        agent=agent,
+        store=store,
+        defaults={"role": role, "edits_help_center": bool(edits_help_center)},
     )
-    if not created and membership.role == role:
+    editor = membership.edits_help_center if edits_help_center is None else edits_help_center
+    if not created and (membership.role, membership.edits_help_center) == (role, editor):
         return membership
     if not created:
         membership.role = role
-        membership.save(update_fields=["role"])
+        membership.edits_help_center = editor
+        membership.save(update_fields=["role", "edits_help_center"])
     publish(MembershipAdded(store_id=store.pk, actor=actor, agent_id=agent.pk, role=role))
     return membership
 

@@ -24,12 +24,19 @@ class StoreAdmin(admin.ModelAdmin[Store]):
     search_fields = ["name", "slug"]
     readonly_fields = ["widget_token", "identity_secret", "last_conversation_number", "created_at"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "reference_prefix", "support_email", "website"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "reference_prefix", "support_email", "phone", "website"]},
+        ),
         (
             _("Languages and place"),
             {"fields": ["default_language", "languages", "country", "timezone"]},
         ),
-        (_("Look and hours"), {"fields": ["brand_color", "business_hours"]}),
+        (
+            _("Look and hours"),
+            {"fields": ["brand_color", "business_hours", "closed_on_holidays"]},
+        ),
+        (_("Help center"), {"fields": ["help_domain"]}),
         (_("Email"), {"fields": ["acknowledge_email", "usual_reply_hours"]}),
         (
             _("Integration"),
