@@ -83,6 +83,7 @@ def week_hours(hours: BusinessHours, today: date) -> tuple[DayHours, ...]:
     )
 
 
+@lru_cache(maxsize=256)
 def holiday_language(country: str, language: str) -> str | None:
     """The holidays package's name for ``language`` in ``country`` (fi, sv_FI, en_US…)."""
     try:

@@ -78,9 +78,7 @@ def category(request: HttpRequest, store: Store, language: str, category_slug: s
     current, names = queries.category_translations(store.pk, language, category_slug)
     if current is None:
         raise Http404("no such category")
-    paginator = Paginator(
-        queries.category_articles(store.pk, language, current.category_id), PER_PAGE
-    )
+    paginator = Paginator(queries.category_articles(language, current.category_id), PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page", "1"))
     except InvalidPage as exc:

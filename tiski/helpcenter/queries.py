@@ -7,11 +7,12 @@ costs no query per row. Only published translations ever leave this module.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.core.cache import cache
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from tiski.helpcenter.models import (
     ArticleStatus,
@@ -21,12 +22,27 @@ from tiski.helpcenter.models import (
 )
 
 # What a list of articles shows: a title, a link and the line under it.
+MOST_VIEWED_SECONDS = 300
 LIST_FIELDS = ("pk", "article_id", "language", "title", "slug", "summary", "article__policy")
 
 
 def _published(store_id: int, language: str) -> QuerySet[ArticleTranslation]:
     return ArticleTranslation.objects.filter(
         store_id=store_id, language=language, status=ArticleStatus.PUBLISHED
+    ).select_related("article")
+
+
+def _published_in(category_ids: list[int], language: str) -> QuerySet[ArticleTranslation]:
+    """Published translations in categories (already known to be the store's).
+
+    Without the store in the filter the database walks the categories' articles and
+    looks each translation up, instead of scanning every article of the language.
+    """
+    return ArticleTranslation.objects.filter(
+        article__category_id__in=category_ids,
+        article__policy="",
+        language=language,
+        status=ArticleStatus.PUBLISHED,
     ).select_related("article")
 
 
@@ -48,26 +64,26 @@ def home_categories(store_id: int, language: str, per_category: int = 6) -> list
     )
     if not categories:
         return []
-    in_categories = _published(store_id, language).filter(
-        article__category_id__in=[c.category_id for c in categories], article__policy=""
+    # One narrow row per article gives both the counts and each category's first few
+    # (a window function would sort every article of the language in the database).
+    rows = _published_in([c.category_id for c in categories], language).values_list(
+        "article__category_id", "article__position", "article_id", "pk"
     )
-    totals = dict(
-        in_categories.order_by()
-        .values_list("article__category_id")
-        .annotate(n=Count("pk"))
-        .values_list("article__category_id", "n")
-    )
+    totals: dict[int, int] = {}
+    firsts: dict[int, list[tuple[int, int, int]]] = {}
+    for category_id, position, article_id, pk in rows:
+        totals[category_id] = totals.get(category_id, 0) + 1
+        firsts.setdefault(category_id, []).append((position, article_id, pk))
+    chosen = [
+        pk for found in firsts.values() for _p, _a, pk in heapq.nsmallest(per_category, found)
+    ]
     first = (
-        in_categories.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("article__category_id")],
-                order_by=[F("article__position").asc(), F("article_id").asc()],
-            )
-        )
-        .filter(rank__lte=per_category)
+        _published_in([c.category_id for c in categories], language)
+        .filter(pk__in=chosen)
         .only(*LIST_FIELDS, "article__category_id", "article__position")
         .order_by("article__position", "article_id")
+        if chosen
+        else []
     )
     listings = {
         c.category_id: CategoryListing(c, total=totals.get(c.category_id, 0)) for c in categories
@@ -94,12 +110,9 @@ def category_translations(
     return current, rows
 
 
-def category_articles(
-    store_id: int, language: str, category_id: int
-) -> QuerySet[ArticleTranslation]:
+def category_articles(language: str, category_id: int) -> QuerySet[ArticleTranslation]:
     return (
-        _published(store_id, language)
-        .filter(article__category_id=category_id, article__policy="")
+        _published_in([category_id], language)
         .only(*LIST_FIELDS)
         .order_by("article__position", "article_id")
     )
@@ -123,9 +136,11 @@ def published_article(store_id: int, language: str, article_id: int) -> ArticleT
 
 
 def published_policy(store_id: int, language: str, kind: str) -> ArticleTranslation | None:
+    # "policy <> ''" lets the database use the partial unique index on (store, policy).
     return (
         _published(store_id, language)
         .filter(article__store_id=store_id, article__policy=kind)
+        .exclude(article__policy="")
         .first()
     )
 
@@ -151,12 +166,25 @@ def policy_pages(store_id: int, language: str) -> dict[str, ArticleTranslation]:
 
 
 def most_viewed(store_id: int, language: str, limit: int = 5) -> list[ArticleTranslation]:
-    return list(
-        _published(store_id, language)
-        .filter(views__gt=0, article__policy="")
-        .only(*LIST_FIELDS, "views")
-        .order_by("-views", "pk")[:limit]
-    )
+    """The most read articles. Ranking them reads every article of the language, so the
+    ranking is kept a few minutes; the rows are read fresh (an article unpublished since
+    drops out at once)."""
+    key = f"help:most-viewed:{store_id}:{language}:{limit}"
+    ids: list[int] | None = cache.get(key)
+    if ids is None:
+        ids = list(
+            _published(store_id, language)
+            .filter(views__gt=0, article__policy="")
+            .order_by("-views", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        cache.set(key, ids, MOST_VIEWED_SECONDS)
+    if not ids:
+        return []
+    rows = {
+        row.pk: row for row in _published(store_id, language).filter(pk__in=ids).only(*LIST_FIELDS)
+    }
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 @dataclass(frozen=True)
