@@ -116,12 +116,17 @@ def backend(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         fetch_all(port, pages[:100])  # warm-up: templates, connections, caches
         page_times, statuses = fetch_all(port, pages)
         base_times, _ = fetch_all(port, ["/healthz"] * len(pages))
+        home_times, home_statuses = fetch_all(port, data["homes"])
+        # The search page counts each search; the rate limit is per address.
+        search_times, search_statuses = fetch_all(port, data["searches"][:200])
     finally:
         server.stop(timeout=10)
         if postgres is not None and not args.keep:
             postgres.drop()
     say(f"  article page, HTTP     {figures(page_times)}   answers {statuses}")
     say(f"  /healthz, same server  {figures(base_times)}   (baseline)")
+    say(f"  home page, HTTP        {figures(home_times)}   answers {home_statuses}")
+    say(f"  search page, HTTP      {figures(search_times)}   answers {search_statuses}")
     return {
         "search_p95": percentile(ours, 95),
         "naive_p95": percentile(naive, 95),

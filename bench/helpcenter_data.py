@@ -24,6 +24,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiski.settings")
@@ -191,8 +192,14 @@ def main() -> None:
         result["search"] = per_language
         sample = ArticleTranslation.objects.filter(store=store).select_related("article")
         result["pages"] = [
-            f"/help/{SLUG}/{t.language}/a/{t.article_id}/{t.slug}/"
+            f"/help/{SLUG}/{t.language}/a/{t.article_id}/{quote(t.slug)}/"
             for t in sample.order_by("?")[:1000]
+        ]
+        result["homes"] = [f"/help/{SLUG}/{lang}/" for lang in LANGUAGES] * 50
+        result["searches"] = [
+            f"/help/{SLUG}/{lang}/search/?q={quote(q)}"
+            for lang in LANGUAGES
+            for q in queries(lang, 50, random.Random(lang + "page"))
         ]
     print(json.dumps(result))
 

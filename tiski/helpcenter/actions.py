@@ -15,7 +15,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor, ActorKind
 from tiski.core.errors import ActionError
 from tiski.events import publish
-from tiski.helpcenter import engines, vocabulary
+from tiski.helpcenter import engines, generation, vocabulary
 from tiski.helpcenter.analysis import fold, terms, words
 from tiski.helpcenter.events import ArticleDeleted, ArticleSaved, CategoryDeleted, CategorySaved
 from tiski.helpcenter.models import (
@@ -99,6 +99,7 @@ def save_category(
                 "description": " ".join(description.split())[:300],
             },
         )
+    generation.changed(store.pk)
     publish(
         CategorySaved(
             store_id=store.pk, actor=actor, category_id=category.pk, languages=sorted(names)
@@ -119,6 +120,7 @@ def delete_category(category: Category, *, actor: Actor) -> None:
         )
     store_id, pk = category.store_id, category.pk
     category.delete()
+    generation.changed(store_id)
     publish(CategoryDeleted(store_id=store_id, actor=actor, category_id=pk))
 
 
@@ -268,6 +270,7 @@ def _forget_vocabulary(store_id: int, language: str) -> None:
     # rebuilt it from what it could see before the commit.
     vocabulary.forget(store_id, language)
     transaction.on_commit(lambda: vocabulary.forget(store_id, language))
+    generation.changed(store_id)
 
 
 def _reindex(translation: ArticleTranslation) -> None:
@@ -331,6 +334,7 @@ def delete_article(article: Article, *, actor: Actor) -> None:
         engines.unindex(pk)
     store_id, pk = article.store_id, article.pk
     article.delete()
+    generation.changed(store_id)
     publish(ArticleDeleted(store_id=store_id, actor=actor, article_id=pk))
 
 
