@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -39,11 +41,19 @@ from tiski.stores.models import Store
 MAX_SLUG = 120
 
 
+def _language_name(code: str) -> str:
+    """The language's name in the reader's language; an unknown code as typed."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code[:8]
+
+
 def _language(store: Store, language: str) -> str:
     if language not in store.served_languages():
         raise ActionError(
             _("%(store)s does not serve customers in “%(language)s”.")
-            % {"store": store.name, "language": language[:8]},
+            % {"store": store.name, "language": _language_name(language)},
             field="language",
         )
     return language
@@ -152,7 +162,7 @@ class ArticleText:
         if len(self.body) > MAX_BODY_CHARS:
             raise ActionError(
                 _("An article is at most %(n)s characters; split this one in two.")
-                % {"n": f"{MAX_BODY_CHARS:,}"},
+                % {"n": number_format(MAX_BODY_CHARS, force_grouping=True)},
                 field="body",
             )
         if "\x00" in self.body or "\x00" in title:

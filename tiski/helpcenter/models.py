@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tiski.stores.models import Store
 
@@ -30,7 +31,7 @@ class ArticleStatus(models.TextChoices):
 class PolicyKind(models.TextChoices):
     """Store policies are articles with a fixed place in the help center."""
 
-    SHIPPING = "shipping", _("Shipping")
+    SHIPPING = "shipping", pgettext_lazy("policy page", "Shipping")
     RETURNS = "returns", _("Returns and refunds")
     PRIVACY = "privacy", _("Privacy")
     TERMS = "terms", _("Terms and conditions")
