@@ -7,9 +7,8 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils.translation import override
 from django.utils.html import escape
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
 from tests.conftest import SYSTEM
 from tiski.helpcenter.actions import ArticleText, save_article, set_status
