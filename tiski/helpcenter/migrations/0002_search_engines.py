@@ -12,16 +12,31 @@ POSTGRES_CREATE = [
     "setweight(to_tsvector('simple', title_terms), 'A') || "
     "setweight(to_tsvector('simple', body_terms), 'B')) STORED",
     "CREATE INDEX helpcenter_searchdocument_tsv ON helpcenter_searchdocument USING gin (tsv)",
+    # Ranking reads the tsvector of every match. Out of line (TOAST, the default for a
+    # value over 2 kB) that is a TOAST index lookup per row: 75 ms for a common word in
+    # 5,000 articles, against 7 ms with the vectors kept in the table's own pages. The
+    # body's terms, read only to build the vocabulary, go out of line instead.
+    "ALTER TABLE helpcenter_searchdocument ALTER COLUMN tsv SET STORAGE MAIN, "
+    "ALTER COLUMN body_terms SET STORAGE EXTERNAL",
 ]
 
 
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
         schema_editor.execute(SQLITE_CREATE)
-    elif vendor == "postgresql":
+    elif connection.vendor == "postgresql":
         for statement in POSTGRES_CREATE:
             schema_editor.execute(statement)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_settings "
+                "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+            )
+            if cursor.fetchone() is not None:
+                schema_editor.execute(
+                    "ALTER TABLE helpcenter_searchdocument ALTER COLUMN tsv SET COMPRESSION lz4"
+                )
 
 
 def drop(apps, schema_editor):
