@@ -6,7 +6,8 @@ translations matching term groups, best first. SQLite keeps an FTS5 table
 (``helpcenter_fts``: a scope token for store and language, title, body; bm25 with the
 title weighted 5:1); PostgreSQL a generated ``tsvector`` column (title weight A, body
 B; ``ts_rank``: cover density costs more and adds little to queries of a few
-words) with a GIN index, the vectors stored in the table's pages, not TOAST. Both were created by migration 0001.
+words) with a GIN index, the vectors stored in the table's pages, not TOAST. Both are
+created by migration 0002.
 """
 
 from __future__ import annotations
