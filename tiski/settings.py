@@ -41,7 +41,12 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("TISKI_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
-BASE_URL = os.environ.get("TISKI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The desk's public address, for links that leave the page (the help center's canonical
+# links and sitemap, links agents paste into replies). Without it, where `tiski run`
+# listens on this machine.
+_HOST, _PORT = os.environ.get("TISKI_HOST", "127.0.0.1"), os.environ.get("TISKI_PORT", "8000")
+_LISTEN = f"http://{_HOST}:{_PORT}"
+BASE_URL = os.environ.get("TISKI_BASE_URL", _LISTEN).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
+from tests.conftest import SYSTEM
 from tiski.helpcenter.models import ArticleTranslation, SearchQuery
+from tiski.stores.actions import update_store
 from tiski.stores.models import Store
 
 
@@ -57,3 +59,15 @@ def test_empty_and_hostile_queries(
         assert status == 200 and isinstance(data["results"], list)
     # Counted under their words; nothing is left of blanks, punctuation and garbage.
     assert sorted(SearchQuery.objects.values_list("query", flat=True)) == ["near", "or 1 1"]
+
+
+def test_links_point_where_the_request_came_from_or_to_the_shops_domain(
+    help_store: Store, finnish_articles: dict[str, ArticleTranslation]
+) -> None:
+    article = finnish_articles["returns"]
+    path = f"/fi/a/{article.article_id}/{article.slug}/"
+    _status, data = suggest(help_store, "fi", "palautus")
+    assert data["results"][0]["url"] == f"http://testserver/help/{help_store.slug}{path}"
+    update_store(help_store, actor=SYSTEM, help_domain="apua.revontuli.example")
+    _status, data = suggest(help_store, "fi", "palautus")
+    assert data["results"][0]["url"] == f"https://apua.revontuli.example{path}"

@@ -117,7 +117,7 @@ def availability(store: Store, zone: zoneinfo.ZoneInfo, language: str) -> dict[s
     }
 
 
-def help_center(store: Store, language: str) -> dict[str, str]:
+def help_center(store: Store, language: str, request: HttpRequest) -> dict[str, str]:
     """Where the widget finds articles to offer while a question is typed, and its link
     to the help center. Nothing when no article is published in the visitor's language:
     the widget then neither searches nor links to an empty page."""
@@ -127,8 +127,8 @@ def help_center(store: Store, language: str) -> dict[str, str]:
     if not published:
         return {}
     return {
-        "help_url": links.absolute(store, links.home_path(store, language)),
-        "suggest_url": links.suggest_url(store, language),
+        "help_url": links.absolute(store, links.home_path(store, language), request),
+        "suggest_url": links.suggest_url(store, language, request),
     }
 
 
@@ -241,7 +241,7 @@ def session(request: HttpRequest) -> HttpResponse:
                     "color": store.brand_color,
                     "greeting": greeting,
                     "languages": store.served_languages(),
-                    **help_center(store, language),
+                    **help_center(store, language, request),
                 },
                 "prechat": {
                     "fields": chat.prechat_fields,

@@ -66,6 +66,8 @@ def articles(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title_html": title_html,
             "snippet_html": snippet_html,
+            # The configured public address (TISKI_BASE_URL), not the one the agent
+            # reached the desk by: the link goes to a customer.
             "url": links.article_url(store, translation),
             "text": translation.body_text,
         }

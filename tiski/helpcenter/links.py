@@ -15,10 +15,14 @@ from tiski.helpcenter.models import Article, ArticleTranslation, CategoryTransla
 from tiski.stores.models import Store
 
 
-def origin(store: Store) -> str:
-    """Scheme and host the help center is published under."""
+def origin(store: Store, request: HttpRequest | None = None) -> str:
+    """Scheme and host the help center is published under: the shop's own domain, else
+    the desk, as the request reached it (answers to a browser) or as configured
+    (``TISKI_BASE_URL``: sitemaps and canonical links, which must not vary)."""
     if store.help_domain:
         return f"https://{store.help_domain}"
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
     return str(settings.BASE_URL)
 
 
@@ -49,15 +53,19 @@ def category_path(
     return f"{prefix(store, request)}/{category.language}/c/{category.slug}/"
 
 
-def absolute(store: Store, path: str) -> str:
+def absolute(store: Store, path: str, request: HttpRequest | None = None) -> str:
     """``path`` (built with ``request=None``) as a full URL."""
-    return origin(store) + path
+    return origin(store, request) + path
 
 
-def article_url(store: Store, translation: ArticleTranslation) -> str:
-    return absolute(store, article_path(store, translation))
+def article_url(
+    store: Store, translation: ArticleTranslation, request: HttpRequest | None = None
+) -> str:
+    return absolute(store, article_path(store, translation), request)
 
 
-def suggest_url(store: Store, language: str) -> str:
-    """The search-as-you-type endpoint the widget and the help center call."""
-    return absolute(store, f"{prefix(store)}/{language}/suggest/")
+def suggest_url(store: Store, language: str, request: HttpRequest | None = None) -> str:
+    """The search-as-you-type endpoint the widget calls: on the desk itself (where the
+    widget's script comes from), whatever domain the help center is published on."""
+    desk = f"{request.scheme}://{request.get_host()}" if request else str(settings.BASE_URL)
+    return f"{desk}/help/{store.slug}/{language}/suggest/"

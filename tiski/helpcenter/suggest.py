@@ -60,7 +60,7 @@ def suggest(request: HttpRequest, slug: str, language: str) -> HttpResponse:
         "results": [
             {
                 "title": hit.translation.title,
-                "url": links.absolute(store, links.article_path(store, hit.translation)),
+                "url": links.article_url(store, hit.translation, request),
                 "excerpt": hit.translation.summary or summarize(hit.translation.body_text),
             }
             for hit in hits
