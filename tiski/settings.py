@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tiski.mail",
     "tiski.shop",
     "tiski.helpcenter",
+    "tiski.returns",
 ]
 
 MIDDLEWARE = [

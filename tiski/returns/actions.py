@@ -1,0 +1,241 @@
+"""Every write to returns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tiski.contacts.actions import IdentityInput
+from tiski.contacts.models import IdentityKind
+from tiski.conversations.actions import InboundMessage, receive_message, send_automatic_reply
+from tiski.conversations.models import Channel
+from tiski.core import clock
+from tiski.core.actors import Actor
+from tiski.core.errors import ActionError
+from tiski.events import publish
+from tiski.returns.events import ReturnRequested
+from tiski.returns.models import (
+    HOLDING,
+    Resolution,
+    Return,
+    ReturnLine,
+    ReturnReason,
+)
+from tiski.shop.models import Order, OrderLine, ProductVariant
+from tiski.stores.models import Store
+
+MAX_COMMENT = 2000
+MAX_NOTE = 500
+FIRST_NUMBER = 1001
+
+
+@dataclass(frozen=True)
+class ReturnItem:
+    """One line the customer sends back: how many, why, and what instead (exchange)."""
+
+    line_id: int
+    quantity: int
+    reason: str
+    exchange_variant_id: int | None = None
+    note: str = ""
+
+
+def held_quantities(order: Order) -> dict[int, int]:
+    """Per order line, how many items returns already ask for (rejected ones do not)."""
+    rows = (
+        ReturnLine.objects.filter(order_line__order=order, return_case__status__in=HOLDING)
+        .values("order_line_id")
+        .annotate(held=Sum("quantity"))
+    )
+    return {row["order_line_id"]: int(row["held"]) for row in rows}
+
+
+def _check_items(
+    order: Order, items: Sequence[ReturnItem], resolution: str
+) -> list[tuple[OrderLine, ReturnItem, ProductVariant | None]]:
+    if not items:
+        raise ActionError(_("Choose at least one item to return."), field="items")
+    if resolution not in Resolution.values:
+        raise ActionError(_("Choose how you want to be refunded."), field="resolution")
+    lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
+    held = held_quantities(order)
+    seen: set[int] = set()
+    checked = []
+    for item in items:
+        line = lines.get(item.line_id)
+        if line is None:
+            # A line id from another order, or made up: say nothing about it.
+            raise ActionError(_("That item is not in this order."), field="items")
+        if item.line_id in seen:
+            raise ActionError(_("Each item may be listed once."), field="items")
+        seen.add(item.line_id)
+        if item.reason not in ReturnReason.values:
+            raise ActionError(_("Choose a reason for each item."), field="reason")
+        if len(item.note) > MAX_NOTE:
+            raise ActionError(
+                _("A note is at most %(n)d characters.") % {"n": MAX_NOTE}, field="note"
+            )
+        left = line.quantity - held.get(line.pk, 0)
+        if item.quantity < 1 or item.quantity > left:
+            if left <= 0:
+                message = _("%(item)s has already been returned.") % {"item": line.title}
+            else:
+                message = _("You can return at most %(n)d of %(item)s.") % {
+                    "n": left,
+                    "item": line.title,
+                }
+            raise ActionError(message, field="quantity")
+        variant = None
+        if resolution == Resolution.EXCHANGE:
+            variant = (
+                ProductVariant.objects.filter(
+                    pk=item.exchange_variant_id or 0,
+                    store=order.store,
+                    product_id=line.product_id,
+                ).first()
+                if line.product_id is not None
+                else None
+            )
+            if variant is None:
+                raise ActionError(
+                    _("Choose the size or colour you want instead of %(item)s.")
+                    % {"item": line.title},
+                    field="exchange_variant",
+                )
+        elif item.exchange_variant_id is not None:
+            raise ActionError(_("Only an exchange takes another variant."), field="resolution")
+        checked.append((line, item, variant))
+    return checked
+
+
+def _next_number(store: Store) -> int:
+    # The store row is the lock: two returns of one store get different numbers.
+    Store.objects.select_for_update().filter(pk=store.pk).values_list("pk").get()
+    last = Return.objects.filter(store=store).aggregate(n=Max("number"))["n"]
+    return (last or FIRST_NUMBER - 1) + 1
+
+
+@transaction.atomic
+def request_return(
+    order: Order,
+    *,
+    items: Sequence[ReturnItem],
+    actor: Actor,
+    resolution: str = Resolution.REFUND,
+    comment: str = "",
+    language: str = "",
+) -> Return:
+    """A customer's return request for ``order`` (whose ownership the caller checked:
+    number and email, or a signed-in customer). All or nothing: one refused item
+    refuses the request, and nothing is stored.
+
+    The request opens a conversation in the inbox, by email to the order's address, and
+    confirms the request to the customer there in their language.
+    """
+    order = Order.objects.select_for_update().select_related("store").get(pk=order.pk)
+    store = order.store
+    if order.cancelled_at is not None:
+        raise ActionError(_("This order was cancelled; there is nothing to return."))
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise ActionError(
+            _("A comment is at most %(n)d characters.") % {"n": MAX_COMMENT}, field="comment"
+        )
+    checked = _check_items(order, items, resolution)
+    served = store.served_languages()
+    language = language if language in served else (order.language or store.default_language)
+    if language not in served:
+        language = store.default_language
+    now = clock.now()
+    case = Return.objects.create(
+        store=store,
+        order=order,
+        contact=order.contact,
+        number=_next_number(store),
+        resolution=resolution,
+        comment=comment,
+        language=language,
+        requested_at=now,
+    )
+    ReturnLine.objects.bulk_create(
+        [
+            ReturnLine(
+                return_case=case,
+                order_line=line,
+                quantity=item.quantity,
+                reason=item.reason,
+                exchange_variant=variant,
+                note=item.note.strip(),
+            )
+            for line, item, variant in checked
+        ]
+    )
+    if order.email:
+        _open_conversation(case, order, checked, actor)
+    publish(
+        ReturnRequested(
+            store_id=store.pk,
+            actor=actor,
+            return_id=case.pk,
+            number=case.number,
+            order_id=order.pk,
+            conversation_id=case.conversation_id,
+        )
+    )
+    return case
+
+
+def _open_conversation(
+    case: Return,
+    order: Order,
+    checked: Sequence[tuple[OrderLine, ReturnItem, ProductVariant | None]],
+    actor: Actor,
+) -> None:
+    with translation.override(case.language):
+        subject = _("Return %(reference)s, order %(number)s") % {
+            "reference": case.reference,
+            "number": order.display_number,
+        }
+        lines = [
+            f"{item.quantity} × {line.title}"
+            + (f" ({line.variant_title})" if line.variant_title else "")
+            + f": {ReturnReason(item.reason).label}"
+            + (f" → {variant.title}" if variant else "")
+            for line, item, variant in checked
+        ]
+        request = "\n".join(
+            [
+                _("Return request %(reference)s for order %(number)s")
+                % {"reference": case.reference, "number": order.display_number},
+                "",
+                *lines,
+                "",
+                _("Resolution: %(resolution)s") % {"resolution": Resolution(case.resolution).label},
+                *([_("Comment: %(comment)s") % {"comment": case.comment}] if case.comment else []),
+            ]
+        )
+        confirmation = _(
+            "Thank you, we have received your return request %(reference)s for order "
+            "%(number)s. We will check it and send you the return instructions by email."
+        ) % {"reference": case.reference, "number": order.display_number}
+    received = receive_message(
+        InboundMessage(
+            store=case.store,
+            channel=Channel.EMAIL,
+            sender=[IdentityInput(IdentityKind.EMAIL, order.email)],
+            sender_name=order.customer_name,
+            subject=subject,
+            text=request,
+            language=case.language,
+            external_id=f"tiski-return-{case.store_id}-{case.number}",
+            new_thread=True,
+        )
+    )
+    case.conversation = received.conversation
+    case.save(update_fields=["conversation"])
+    send_automatic_reply(received.conversation, actor=actor, text=confirmation)

@@ -1,0 +1,121 @@
+"""Returns (the customer withdraws from the purchase) and their lines.
+
+A return is asked for a whole order or part of it, line by line with a reason each, and
+is resolved by a refund to the original payment method (the default the law expects),
+an exchange for another variant, or store credit. Complaints about faulty goods are a
+separate flow with their own clocks (``deadlines.py``); they come next.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tiski.contacts.models import Contact
+from tiski.conversations.models import Conversation
+from tiski.shop.models import Order, OrderLine, ProductVariant
+from tiski.stores.models import Store
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    LABEL_SENT = "label_sent", _("Label sent")
+    IN_TRANSIT = "in_transit", _("On its way back")
+    RECEIVED = "received", _("Received")
+    INSPECTED = "inspected", _("Inspected")
+    REFUNDED = "refunded", _("Refunded")
+    EXCHANGED = "exchanged", _("Exchanged")
+    CREDITED = "credited", _("Store credit given")
+    CLOSED = "closed", _("Closed")
+
+
+# Lines in a return in one of these states still hold their quantity: a second return
+# cannot ask for it again.
+HOLDING = [s for s in ReturnStatus.values if s not in (ReturnStatus.REJECTED,)]
+
+
+class Resolution(models.TextChoices):
+    REFUND = "refund", _("Refund to the original payment method")
+    EXCHANGE = "exchange", _("Exchange for another size or colour")
+    STORE_CREDIT = "store_credit", _("Store credit")
+
+
+class ReturnReason(models.TextChoices):
+    TOO_SMALL = "too_small", _("Too small")
+    TOO_LARGE = "too_large", _("Too large")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described or pictured")
+    CHANGED_MIND = "changed_mind", _("Changed my mind")
+    ARRIVED_LATE = "arrived_late", _("Arrived too late")
+    DAMAGED = "damaged", _("Damaged or faulty")
+    WRONG_ITEM = "wrong_item", _("Wrong item sent")
+    OTHER = "other", _("Other reason")
+
+
+class Return(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="returns")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="returns"
+    )
+    # The inbox conversation the return is handled in.
+    conversation = models.OneToOneField(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="return_case"
+    )
+    # Per store, shown as "R1001" beside the store's reference prefix.
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, default=Resolution.REFUND
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    language = models.CharField(max_length=8)
+    # The customer's notice of withdrawal: the refund's 14 days run from it.
+    requested_at = models.DateTimeField()
+    # The last day of the withdrawal period when it was asked for (store time zone).
+    withdrawal_deadline = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="return_store_number")
+        ]
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.number}"
+
+
+class ReturnLine(models.Model):
+    return_case = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="returns")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reason = models.CharField(_("reason"), max_length=30, choices=ReturnReason.choices)
+    # For an exchange: what the customer wants instead.
+    exchange_variant = models.ForeignKey(
+        ProductVariant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_case", "order_line"], name="return_line_once_per_return"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="return_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line_id}"
