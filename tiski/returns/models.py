@@ -1,9 +1,12 @@
-"""Returns (the customer withdraws from the purchase) and their lines.
+"""Returns (the customer withdraws from the purchase) and complaints (the goods are
+faulty), each handled in its own inbox conversation.
 
 A return is asked for a whole order or part of it, line by line with a reason each, and
 is resolved by a refund to the original payment method (the default the law expects),
-an exchange for another variant, or store credit. Complaints about faulty goods are a
-separate flow with their own clocks (``deadlines.py``); they come next.
+an exchange for another variant, or store credit. A complaint has no withdrawal
+period, needs a description (and photos, attached to its conversation), and ends in a
+repair, a replacement, a price reduction or a refund; in Poland it must be answered
+within 14 days or it is deemed accepted (``deadlines.py``).
 """
 
 from __future__ import annotations
@@ -77,6 +80,12 @@ class Return(models.Model):
     requested_at = models.DateTimeField()
     # The last day of the withdrawal period when it was asked for (store time zone).
     withdrawal_deadline = models.DateField(null=True, blank=True)
+    # The refund is due 14 days after the notice (Directive 2011/83/EU art. 13).
+    refund_due = models.DateField(null=True, blank=True)
+    # Why an agent said no; shown to the customer in the rejection email.
+    rejection_reason = models.TextField(blank=True)
+    # Set when the money went back (or credit or the exchange went out).
+    resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +105,14 @@ class Return(models.Model):
         return f"R{self.number}"
 
 
+class InspectionGrade(models.TextChoices):
+    AS_NEW = "as_new", _("As new, can be sold again")
+    OPENED = "opened", _("Opened, complete")
+    USED = "used", _("Signs of use")
+    DAMAGED = "damaged", _("Damaged")
+    MISSING = "missing", _("Not in the parcel")
+
+
 class ReturnLine(models.Model):
     return_case = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="returns")
@@ -106,6 +123,11 @@ class ReturnLine(models.Model):
         ProductVariant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # Filled in when the parcel is opened at the warehouse.
+    grade = models.CharField(
+        _("inspection"), max_length=20, choices=InspectionGrade.choices, blank=True
+    )
+    inspection_note = models.CharField(_("inspection note"), max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -114,6 +136,102 @@ class ReturnLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="return_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line_id}"
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_REVIEW = "in_review", _("Being reviewed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Remedy(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    REPLACEMENT = "replacement", _("Replacement")
+    PRICE_REDUCTION = "price_reduction", _("Price reduction")
+    REFUND = "refund", _("Refund")
+
+
+class Complaint(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="complaints")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="complaints")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    conversation = models.OneToOneField(
+        Conversation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaint_case",
+    )
+    # Per store, shown as "C1001".
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.RECEIVED,
+    )
+    description = models.TextField(_("what is wrong"))
+    requested_remedy = models.CharField(
+        _("remedy asked for"), max_length=20, choices=Remedy.choices
+    )
+    decided_remedy = models.CharField(
+        _("remedy given"), max_length=20, choices=Remedy.choices, blank=True
+    )
+    language = models.CharField(max_length=8)
+    received_at = models.DateTimeField()
+    # The goods' delivery, from which the two years of liability run.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # Poland: the answer is due by the end of this day (store time zone), or the
+    # complaint is deemed accepted. Null where no such rule applies.
+    answer_due = models.DateField(null=True, blank=True)
+    # The answer on a durable medium: when, and the message that carried it.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_message = models.ForeignKey(
+        "conversations.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="complaint_store_number")
+        ]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"C{self.number}"
+
+
+class ComplaintLine(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="complaints")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "order_line"], name="complaint_line_once"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="complaint_line_quantity_positive"
             ),
         ]
 
