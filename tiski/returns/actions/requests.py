@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tiski.contacts.actions import IdentityInput
 from tiski.contacts.models import IdentityKind
 from tiski.conversations.actions import InboundMessage, receive_message, send_automatic_reply
+from tiski.conversations.attachments import IncomingFile
 from tiski.conversations.models import Channel
 from tiski.core import clock
 from tiski.core.actors import Actor
@@ -129,13 +130,15 @@ def request_return(
     resolution: str = Resolution.REFUND,
     comment: str = "",
     language: str = "",
+    photos: Sequence[IncomingFile] = (),
 ) -> Return:
     """A customer's return request for ``order`` (whose ownership the caller checked:
     number and email, or a signed-in customer). All or nothing: one refused item
     refuses the request, and nothing is stored.
 
     The request opens a conversation in the inbox, by email to the order's address, and
-    confirms the request to the customer there in their language.
+    confirms the request to the customer there in their language. ``photos`` (checked
+    by the caller for what it accepts) are attached to the request's message there.
     """
     order = Order.objects.select_for_update().select_related("store").get(pk=order.pk)
     store = order.store
@@ -176,7 +179,7 @@ def request_return(
         ]
     )
     if order.email:
-        _open_conversation(case, order, checked, actor)
+        _open_conversation(case, order, checked, actor, photos)
     publish(
         ReturnRequested(
             store_id=store.pk,
@@ -195,6 +198,7 @@ def _open_conversation(
     order: Order,
     checked: Sequence[tuple[OrderLine, ReturnItem, ProductVariant | None]],
     actor: Actor,
+    photos: Sequence[IncomingFile] = (),
 ) -> None:
     with translation.override(case.language):
         subject = _("Return %(reference)s, order %(number)s") % {
@@ -234,6 +238,7 @@ def _open_conversation(
             language=case.language,
             external_id=f"tiski-return-{case.store_id}-{case.number}",
             new_thread=True,
+            attachments=tuple(photos),
         )
     )
     case.conversation = received.conversation
