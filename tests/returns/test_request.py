@@ -4,7 +4,9 @@ refusal leaving nothing behind."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import TestCase
@@ -14,18 +16,34 @@ from django.utils.translation import gettext
 from tests.conftest import SYSTEM
 from tests.shop.test_selfservice import stored
 from tiski.conversations.models import Conversation, Message
+from tiski.core import clock
 from tiski.core.errors import ActionError
 from tiski.returns.actions import ReturnItem, held_quantities, request_return
-from tiski.returns.models import Resolution, Return, ReturnLine, ReturnStatus
+from tiski.returns.models import Resolution, Return, ReturnLine, ReturnSettings, ReturnStatus
 from tiski.shop.actions import apply_records
 from tiski.shop.models import Order, OrderLine, ProductVariant
 from tiski.shop.schemas import ProductIn
 from tiski.stores.models import Store
 
 
+def delivered(
+    days_ago: float, lines: tuple[tuple[str, int], ...] = (("l-1", 1), ("l-2", 2))
+) -> list[dict[str, Any]]:
+    at = (clock.now() - timedelta(days=days_ago)).isoformat()
+    return [
+        {
+            "id": "f-1",
+            "status": "delivered",
+            "carrier": "Posti",
+            "delivered_at": at,
+            "lines": [{"line_id": line, "quantity": n} for line, n in lines],
+        }
+    ]
+
+
 @pytest.fixture
 def order(store: Store) -> Order:
-    return stored(store, language="fi")
+    return stored(store, language="fi", fulfillment_status="fulfilled", fulfillments=delivered(3))
 
 
 def line(order: Order, external_id: str) -> OrderLine:
@@ -91,7 +109,7 @@ def test_more_than_bought_or_already_returned_is_refused(order: Order) -> None:
     assert held_quantities(order) == {line(order, "l-2").pk: 2}
     with pytest.raises(ActionError) as again:
         request_return(order, items=[item(order, "l-2", 1)], actor=SYSTEM)
-    assert "already been returned" in again.value.message
+    assert "Villasukat: Already returned or in an open return: 2 of 2." == again.value.message
     assert Return.objects.count() == 1
 
 
@@ -174,7 +192,7 @@ def test_an_exchange_needs_another_variant_of_the_same_product(store: Store) -> 
             "total": "99.90",
         },
     ]
-    order = stored(store, lines=lines)
+    order = stored(store, lines=lines, fulfillments=delivered(2, (("l-1", 1),)))
     larger = ProductVariant.objects.get(external_id="v-l")
     socks = ProductVariant.objects.get(external_id="v-42")
     with pytest.raises(ActionError) as refused:
@@ -196,3 +214,75 @@ def test_an_exchange_needs_another_variant_of_the_same_product(store: Store) -> 
         resolution=Resolution.EXCHANGE,
     )
     assert case.lines.get().exchange_variant == larger
+
+
+def test_the_deadlines_are_kept(store: Store, order: Order) -> None:
+    case = request_return(order, items=[item(order, "l-1")], actor=SYSTEM)
+    received = (clock.now() - timedelta(days=3)).astimezone(ZoneInfo(store.timezone)).date()
+    assert case.withdrawal_deadline is not None
+    assert case.withdrawal_deadline >= received + timedelta(days=14)
+    requested = case.requested_at.astimezone(ZoneInfo(store.timezone)).date()
+    assert case.refund_due == requested + timedelta(days=14)
+
+
+def test_what_the_rules_refuse_is_explained(store: Store) -> None:
+    waiting = stored(store, id="o-2", number="10235")  # nothing delivered yet
+    with pytest.raises(ActionError) as refused:
+        request_return(waiting, items=[item(waiting, "l-1")], actor=SYSTEM)
+    assert refused.value.field == "quantity" and "Kuoritakki Tunturi:" in refused.value.message
+    late = stored(store, id="o-3", number="10236", fulfillments=delivered(40))
+    with pytest.raises(ActionError) as too_late:
+        request_return(late, items=[item(late, "l-1")], actor=SYSTEM)
+    assert "Kuoritakki Tunturi:" in too_late.value.message
+    assert nothing_stored()
+    # A shop that gives 60 days takes it back.
+    ReturnSettings.objects.create(store=store, shop_window_days=60)
+    assert request_return(late, items=[item(late, "l-1")], actor=SYSTEM).number == 1001
+
+
+def test_store_credit_only_where_the_shop_offers_it(store: Store, order: Order) -> None:
+    with pytest.raises(ActionError) as refused:
+        request_return(
+            order, items=[item(order, "l-1")], actor=SYSTEM, resolution=Resolution.STORE_CREDIT
+        )
+    assert refused.value.field == "resolution"
+    ReturnSettings.objects.create(store=store, offers_store_credit=True)
+    case = request_return(
+        order, items=[item(order, "l-1")], actor=SYSTEM, resolution=Resolution.STORE_CREDIT
+    )
+    assert case.resolution == Resolution.STORE_CREDIT
+
+
+def test_an_unsealed_hygiene_item_is_refused(store: Store) -> None:
+    apply_records(
+        store,
+        [
+            ProductIn.model_validate(
+                {
+                    "id": "p-9",
+                    "title": "Hammasharja",
+                    "category": "Hygienia",
+                    "variants": [{"id": "v-9", "title": "Pehmeä"}],
+                }
+            ).record()
+        ],
+        actor=SYSTEM,
+    )
+    ReturnSettings.objects.create(store=store, category_exclusions={"Hygienia": "sealed_hygiene"})
+    lines = [
+        {
+            "id": "l-1",
+            "title": "Hammasharja",
+            "product_id": "p-9",
+            "variant_id": "v-9",
+            "quantity": 1,
+            "unit_price": "4.90",
+            "total": "4.90",
+        }
+    ]
+    brush = stored(
+        store, id="o-4", number="10237", lines=lines, fulfillments=delivered(2, (("l-1", 1),))
+    )
+    with pytest.raises(ActionError):
+        request_return(brush, items=[item(brush, "l-1", unsealed=True)], actor=SYSTEM)
+    assert request_return(brush, items=[item(brush, "l-1", unsealed=False)], actor=SYSTEM)

@@ -237,3 +237,44 @@ class ComplaintLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.order_line_id}"
+
+
+class ReturnSettings(models.Model):
+    """A store's own return terms, on top of what the law gives every customer."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="return_settings")
+    shop_window_days = models.PositiveSmallIntegerField(
+        _("return window (days)"),
+        default=14,
+        help_text=_("Counted from delivery. The law's 14 days apply whatever this says."),
+    )
+    # {"product category as the shop names it": "sealed_hygiene" | "made_to_order" | ...}
+    category_exclusions = models.JSONField(_("excluded categories"), default=dict, blank=True)
+    # Lists of order emails, product ids and order numbers as the shop knows them.
+    blocked_customers = models.JSONField(default=list, blank=True)
+    blocked_products = models.JSONField(default=list, blank=True)
+    blocked_orders = models.JSONField(default=list, blank=True)
+    allowed_customers = models.JSONField(default=list, blank=True)
+    allowed_products = models.JSONField(default=list, blank=True)
+    allowed_orders = models.JSONField(default=list, blank=True)
+    customer_pays_return_shipping = models.BooleanField(
+        _("customer pays return shipping"), default=False
+    )
+    restocking_fee_percent = models.DecimalField(
+        _("restocking fee (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        help_text=_("Only for returns beyond the law's 14 days."),
+    )
+    offers_store_credit = models.BooleanField(_("offer store credit"), default=False)
+    store_credit_bonus_percent = models.DecimalField(
+        _("store credit bonus (%)"), max_digits=4, decimal_places=1, default=0
+    )
+
+    class Meta:
+        verbose_name = _("return settings")
+        verbose_name_plural = _("return settings")
+
+    def __str__(self) -> str:
+        return f"{self.store}"

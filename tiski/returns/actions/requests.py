@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -26,10 +28,13 @@ from tiski.returns.models import (
     Return,
     ReturnLine,
     ReturnReason,
+    ReturnSettings,
 )
+from tiski.returns.queries import ReturnOptions, return_options
 from tiski.shop.models import Order, OrderLine, ProductVariant
 from tiski.stores.models import Store
 
+REFUND_DAYS = 14
 MAX_COMMENT = 2000
 MAX_NOTE = 500
 FIRST_NUMBER = 1001
@@ -44,6 +49,8 @@ class ReturnItem:
     reason: str
     exchange_variant_id: int | None = None
     note: str = ""
+    # For sealed goods (hygiene, media): whether the customer broke the seal.
+    unsealed: bool | None = None
 
 
 def held_quantities(order: Order) -> dict[int, int]:
@@ -57,14 +64,13 @@ def held_quantities(order: Order) -> dict[int, int]:
 
 
 def _check_items(
-    order: Order, items: Sequence[ReturnItem], resolution: str
+    order: Order, items: Sequence[ReturnItem], resolution: str, options: ReturnOptions
 ) -> list[tuple[OrderLine, ReturnItem, ProductVariant | None]]:
     if not items:
         raise ActionError(_("Choose at least one item to return."), field="items")
     if resolution not in Resolution.values:
         raise ActionError(_("Choose how you want to be refunded."), field="resolution")
-    lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
-    held = held_quantities(order)
+    lines = {option.line.pk: option.line for option in options.lines}
     seen: set[int] = set()
     checked = []
     for item in items:
@@ -81,10 +87,18 @@ def _check_items(
             raise ActionError(
                 _("A note is at most %(n)d characters.") % {"n": MAX_NOTE}, field="note"
             )
-        left = line.quantity - held.get(line.pk, 0)
+        option = options.for_line(line.pk)
+        assert option is not None  # the lines came from the options
+        left = option.eligibility.returnable_quantity
         if item.quantity < 1 or item.quantity > left:
             if left <= 0:
-                message = _("%(item)s has already been returned.") % {"item": line.title}
+                # Why not, in the rules' words: the period ended, already returned, ...
+                why = " ".join(reason.message for reason in option.eligibility.reasons)
+                message = (
+                    f"{line.title}: {why}"
+                    if why
+                    else _("%(item)s cannot be returned.") % {"item": line.title}
+                )
             else:
                 message = _("You can return at most %(n)d of %(item)s.") % {
                     "n": left,
@@ -112,6 +126,16 @@ def _check_items(
             raise ActionError(_("Only an exchange takes another variant."), field="resolution")
         checked.append((line, item, variant))
     return checked
+
+
+def _offers_credit(store: Store) -> bool:
+    return ReturnSettings.objects.filter(store=store, offers_store_credit=True).exists()
+
+
+def refund_due_date(notified_at: datetime, zone: str) -> date:
+    """The refund is due 14 days after the customer's notice (Directive 2011/83/EU
+    art. 13(1)), counted in the store's days."""
+    return (notified_at.astimezone(ZoneInfo(zone)) + timedelta(days=REFUND_DAYS)).date()
 
 
 def _next_number(store: Store) -> int:
@@ -149,12 +173,17 @@ def request_return(
         raise ActionError(
             _("A comment is at most %(n)d characters.") % {"n": MAX_COMMENT}, field="comment"
         )
-    checked = _check_items(order, items, resolution)
     served = store.served_languages()
     language = language if language in served else (order.language or store.default_language)
     if language not in served:
         language = store.default_language
     now = clock.now()
+    if resolution == Resolution.STORE_CREDIT and not _offers_credit(store):
+        raise ActionError(_("This shop does not offer store credit."), field="resolution")
+    with translation.override(language):
+        options = return_options(order, now, {item.line_id: item.unsealed for item in items})
+        checked = _check_items(order, items, resolution, options)
+    deadline = options.eligibility.deadline
     case = Return.objects.create(
         store=store,
         order=order,
@@ -164,6 +193,8 @@ def request_return(
         comment=comment,
         language=language,
         requested_at=now,
+        withdrawal_deadline=deadline.last_day if deadline else None,
+        refund_due=refund_due_date(now, store.timezone),
     )
     ReturnLine.objects.bulk_create(
         [
