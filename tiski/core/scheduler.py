@@ -38,10 +38,17 @@ def _prune_event_log() -> object:
     return prune_event_log()
 
 
+def _warn_due_complaints() -> object:
+    from tiski.returns.actions.complaints import warn_due_complaints
+
+    return warn_due_complaints()
+
+
 def default_jobs() -> list[Job]:
     return [
         Job("wake snoozed conversations", 15, _wake_snoozed),
         Job("prune the event log", 3600, _prune_event_log),
+        Job("warn about complaint answer dates", 300, _warn_due_complaints),
     ]
 
 

@@ -203,6 +203,8 @@ class Complaint(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The last deadline warning given (a DeadlineStatus), so each is given once.
+    warned = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
