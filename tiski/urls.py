@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("tiski.conversations.urls")),
     path("", include("tiski.shop.urls")),
     path("", include("tiski.helpcenter.urls")),
+    path("", include("tiski.returns.urls")),
 ]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from tiski.returns.portal import (
+    choose_items_page,
+    confirmation_page,
+    find_order_page,
+    label_download,
+)
+
+urlpatterns = [
+    path("returns/<slug:slug>/", find_order_page, name="returns-portal"),
+    path("returns/<slug:slug>/items/", choose_items_page, name="returns-portal-items"),
+    path(
+        "returns/<slug:slug>/<int:number>/<str:signature>/",
+        confirmation_page,
+        name="returns-portal-done",
+    ),
+    path(
+        "returns/<slug:slug>/<int:number>/<str:signature>/label.pdf",
+        label_download,
+        name="returns-portal-label",
+    ),
+]
