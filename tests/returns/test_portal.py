@@ -145,7 +145,7 @@ def test_the_order_is_found_by_number_and_email(client: Client, order: Order) ->
     assert response["Location"].startswith(f"/returns/{order.store.slug}/items/?t=")
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     body = text(page)
     assert "Return items from order #10234" in body
     assert "Kuoritakki Tunturi" in body and "Villasukat" in body

@@ -136,7 +136,7 @@ def content_for(case: Return) -> LabelContent:
     with translation.override(case.language or store.default_language):
         texts = {
             "return": _("Return"),
-            "order": _("Order"),
+            "order": _("Order number"),
             "from": _("From"),
             "to": _("Send to"),
             "items": _("Items in the parcel"),

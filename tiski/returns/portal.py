@@ -59,8 +59,10 @@ def _in_store_language(request: HttpRequest, slug: str, page: Page) -> HttpRespo
     with translation.override(language), timezone.override(store_zone(store)):
         response = page(request, store, language)
     response.headers["Content-Language"] = language
-    # The order token can ride in the address: it must not leave with a click.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The order token can ride in the address: it must not leave the desk with a click
+    # (same-origin, not no-referrer: that makes the browser post "Origin: null", which
+    # the CSRF check rightly refuses).
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex"
     patch_vary_headers(response, ["Accept-Language"])
     return response

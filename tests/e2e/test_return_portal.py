@@ -1,0 +1,89 @@
+"""The return portal in a real browser: a Finnish customer on a phone sends a pair of
+socks back and downloads the label.
+
+Set TISKI_SCREENSHOTS to a folder to keep a picture of each screen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from tests.e2e.shops import WAIT, Shop
+from tests.e2e.test_order_status import PHONE, snap
+from tests.returns.test_portal import delivered_order
+from tiski.returns.models import Return
+
+pytestmark = pytest.mark.browser
+
+
+def fi(text: str) -> str:
+    with translation.override("fi"):
+        return gettext(text)
+
+
+def test_a_finnish_customer_returns_an_item_on_a_phone(browser: Any, shop: Shop) -> None:
+    delivered_order(shop.store)
+    desk = shop.url.split("/demo/")[0]
+    context = browser.new_context(
+        viewport=PHONE, locale="fi-FI", has_touch=True, accept_downloads=True
+    )
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        # The browser asks for Finnish: the portal speaks it without ?lang.
+        page.goto(f"{desk}/returns/{shop.store.slug}/")
+        expect(page.locator("html")).to_have_attribute("lang", "fi")
+        snap(page, "return-find-390", full_page=True)
+
+        # Nothing typed: the error summary takes the focus and leads to the fields.
+        page.get_by_role("button", name=fi("Find the order")).click()
+        summary = page.get_by_role("alert")
+        expect(summary).to_be_focused()
+        expect(summary.get_by_role("link")).to_have_count(2)
+
+        page.get_by_label(fi("Order number")).fill("10234")
+        page.get_by_label(fi("Email address")).fill("matti@example.fi")
+        page.get_by_role("button", name=fi("Find the order")).click()
+
+        heading = fi("Return items from order %(number)s") % {"number": "#10234"}
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading, timeout=WAIT)
+        # A refund to the way they paid is chosen for them; nothing else is.
+        expect(
+            page.get_by_role(
+                "radio", name=re.compile(re.escape(fi("Refund to the original payment method")))
+            )
+        ).to_be_checked()
+        socks = page.locator(".item", has_text="Villasukat")
+        socks.get_by_label(fi("How many to return")).select_option("1")
+        socks.get_by_label(fi("Reason")).select_option(label=fi("Too large"))
+        snap(page, "return-items-390", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        page.get_by_role("button", name=fi("Send the return request")).click()
+        expect(page.locator("#return-number")).to_have_text("R1001", timeout=WAIT)
+        expect(page.get_by_role("heading", level=1)).to_be_focused()
+        expect(page.locator("main")).to_contain_text(fi("Drop the parcel at a parcel point."))
+        snap(page, "return-done-390", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        with page.expect_download(timeout=WAIT) as download_info:
+            page.get_by_role("link", name=fi("Download the return label (PDF)")).click()
+        download = download_info.value
+        assert download.suggested_filename == "return-R1001.pdf"
+        assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+        case = Return.objects.get()
+        assert case.language == "fi"
+        assert list(case.lines.values_list("order_line__title", "quantity", "reason")) == [
+            ("Villasukat", 1, "too_large")
+        ]
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
