@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("tiski.shop.urls")),
     path("", include("tiski.helpcenter.urls")),
     path("", include("tiski.returns.urls")),
+    path("", include("tiski.returns.panel_urls")),
 ]

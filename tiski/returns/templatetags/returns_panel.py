@@ -1,0 +1,27 @@
+"""``{% return_panel conversation %}``: the return beside its conversation, or nothing.
+
+A tag rather than a value in the conversation's context, so the inbox's views need not
+know about returns; it costs one query for a conversation that is not a return's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from tiski.returns.panel import return_panel as build
+
+register = template.Library()
+
+
+@register.inclusion_tag("returns/panel/_panel.html", takes_context=True)
+def return_panel(context: template.Context, conversation: Any) -> dict[str, Any]:
+    return {
+        "panel": build(conversation),
+        "conversation": conversation,
+        "csrf_token": context.get("csrf_token"),
+        "return_error": context.get("return_error", ""),
+        "return_notice": context.get("return_notice", ""),
+        "return_reason_draft": context.get("return_reason_draft", ""),
+    }
