@@ -291,6 +291,22 @@ def test_a_return_is_requested_and_confirmed(client: Client, order: Order) -> No
     assert 'filename="return-R1001.pdf"' in pdf["Content-Disposition"]
 
 
+def test_the_same_form_sent_twice_makes_one_return(client: Client, order: Order) -> None:
+    page = text(client.get(items_url(order.store, order_token(order))))
+    found = re.search(r'name="submission" value="([^"]+)"', page)
+    assert found is not None
+    data = choose(
+        order, lines={"l-2": {"quantity": 1, "reason": "too_large"}}, submission=found.group(1)
+    )
+    first, second = submit(client, order.store, data), submit(client, order.store, data)
+    assert first.status_code == second.status_code == 303
+    assert first["Location"] == second["Location"]
+    assert Return.objects.count() == 1
+    # A new page is a new request: the other sock can still go.
+    assert submit(client, order.store, {**data, "submission": "x" * 20}).status_code == 303
+    assert Return.objects.count() == 2
+
+
 def test_the_items_page_in_finnish(client: Client, order: Order) -> None:
     page = client.get(items_url(order.store, order_token(order), "fi"))
     with translation.override("fi"):

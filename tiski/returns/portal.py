@@ -13,9 +13,13 @@ language, as on the order status page (whose ``page_language`` and ``ink`` it us
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -34,6 +38,7 @@ from tiski.returns.actions import request_return
 from tiski.returns.label import label_pdf
 from tiski.returns.models import Return
 from tiski.returns.portal_access import (
+    ORDER_TOKEN_AGE,
     order_from_token,
     order_token,
     return_from_signature,
@@ -166,19 +171,12 @@ def _choose_items(request: HttpRequest, store: Store, language: str) -> HttpResp
         request.FILES if request.method == "POST" else None,
     )
     status = 200
+    submission = _submission(request)
     if form.is_bound:
         status = 400
         if form.is_valid():
             try:
-                case = request_return(
-                    order,
-                    items=form.items(),
-                    actor=_customer(order),
-                    resolution=form.cleaned_data["resolution"],
-                    comment=form.cleaned_data["comment"],
-                    language=language,
-                    photos=form.cleaned_data["photos"],
-                )
+                case = _request_once(order, form, language, submission)
             except ActionError as refused:
                 form.place_error(refused.field, refused.message)
             else:
@@ -191,6 +189,7 @@ def _choose_items(request: HttpRequest, store: Store, language: str) -> HttpResp
         language,
         order=order,
         token=token,
+        submission=submission,
         form=form,
         offer=offer,
         rows=[
@@ -227,6 +226,39 @@ def _find_order_again(request: HttpRequest, store: Store, language: str) -> Http
         has_errors=True,
     )
     return render(request, "returns/portal/find.html", context, status=403)
+
+
+SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _submission(request: HttpRequest) -> str:
+    """The form's one-time key: a double tap on a phone sends it twice, and the second
+    must find the first's return instead of making another of what is left."""
+    sent = request.POST.get("submission", "") if request.method == "POST" else ""
+    return sent if SUBMISSION.fullmatch(sent) else secrets.token_urlsafe(16)
+
+
+def _request_once(order: Order, form: ReturnForm, language: str, submission: str) -> Return:
+    key = f"returns-portal:{order.pk}:{submission}"
+    with transaction.atomic():
+        # The order's requests one at a time, so a second copy sees what the first did.
+        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
+        earlier = cache.get(key)
+        if earlier:
+            case = Return.objects.filter(order=order, number=earlier).first()
+            if case is not None:
+                return case
+        case = request_return(
+            order,
+            items=form.items(),
+            actor=_customer(order),
+            resolution=form.cleaned_data["resolution"],
+            comment=form.cleaned_data["comment"],
+            language=language,
+            photos=form.cleaned_data["photos"],
+        )
+        cache.set(key, case.number, ORDER_TOKEN_AGE)
+        return case
 
 
 def _customer(order: Order) -> Actor:
