@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tiski.conversations.urls")),
     path("", include("tiski.shop.urls")),
     path("", include("tiski.helpcenter.urls")),
+    path("", include("tiski.returns.report_urls")),
     path("", include("tiski.returns.urls")),
     path("", include("tiski.returns.panel_urls")),
 ]
