@@ -36,6 +36,11 @@ settling again after a failure refunds once. Where the platform cannot refund (a
 generic shop, a cash-on-delivery payment), the return is still marked refunded and an
 internal note tells the agents to make the refund by hand in the shop's admin. An
 exchange or store credit is always given by hand in the shop: Tiski records it.
+
+The amount, unless the agent types another: the returned lines' price after discounts,
+or the order's total (shipping included, as the law wants on a full withdrawal) when
+the whole order comes back; lines inspected as not in the parcel are left out. The
+shop is asked not to email the customer: Tiski tells them, in their language.
 """
 
 from __future__ import annotations
