@@ -19,6 +19,7 @@ from tiski.conversations.models import Conversation, Message
 from tiski.core import clock
 from tiski.core.errors import ActionError
 from tiski.returns.actions import ReturnItem, held_quantities, request_return
+from tiski.returns.actions.requests import label_url
 from tiski.returns.models import Resolution, Return, ReturnLine, ReturnSettings, ReturnStatus
 from tiski.shop.actions import apply_records
 from tiski.shop.models import Order, OrderLine, ProductVariant
@@ -92,6 +93,8 @@ def test_a_request_is_numbered_and_opens_a_conversation(
     # The customer is told, by email, in their language.
     confirmation = Message.objects.filter(conversation=conversation, automatic=True).get()
     assert "R1001" in confirmation.body_text
+    # With the label: the address answers with the PDF (tests/returns/test_label.py).
+    assert label_url(case) in confirmation.body_text and "/label" in label_url(case)
 
 
 def test_numbers_follow_each_other_per_store(store: Store, order: Order) -> None:
@@ -109,7 +112,7 @@ def test_more_than_bought_or_already_returned_is_refused(order: Order) -> None:
     assert held_quantities(order) == {line(order, "l-2").pk: 2}
     with pytest.raises(ActionError) as again:
         request_return(order, items=[item(order, "l-2", 1)], actor=SYSTEM)
-    assert "Villasukat: Already returned or in an open return: 2 of 2." == again.value.message
+    assert again.value.message == "Villasukat: Already returned or in an open return: 2 of 2."
     assert Return.objects.count() == 1
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from tiski.returns.models import (
     ReturnReason,
     ReturnSettings,
 )
+from tiski.returns.portal_access import return_signature
 from tiski.returns.queries import ReturnOptions, return_options
 from tiski.shop.models import Order, OrderLine, ProductVariant
 from tiski.stores.models import Store
@@ -136,6 +139,14 @@ def refund_due_date(notified_at: datetime, zone: str) -> date:
     """The refund is due 14 days after the customer's notice (Directive 2011/83/EU
     art. 13(1)), counted in the store's days."""
     return (notified_at.astimezone(ZoneInfo(zone)) + timedelta(days=REFUND_DAYS)).date()
+
+
+def label_url(case: Return) -> str:
+    """The return label's address, for the customer's email (``TISKI_BASE_URL``)."""
+    path = reverse(
+        "returns-portal-label", args=[case.store.slug, case.number, return_signature(case)]
+    )
+    return f"{settings.BASE_URL}{path}"
 
 
 def _next_number(store: Store) -> int:
@@ -256,8 +267,13 @@ def _open_conversation(
         )
         confirmation = _(
             "Thank you, we have received your return request %(reference)s for order "
-            "%(number)s. We will check it and send you the return instructions by email."
-        ) % {"reference": case.reference, "number": order.display_number}
+            "%(number)s. Print the return label, attach it to the parcel and take it to a "
+            "parcel point: %(label)s We will let you know when the parcel has arrived."
+        ) % {
+            "reference": case.reference,
+            "number": order.display_number,
+            "label": label_url(case),
+        }
     received = receive_message(
         InboundMessage(
             store=case.store,
