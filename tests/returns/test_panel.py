@@ -198,3 +198,23 @@ def test_the_admin_lists_returns_and_changes_nothing(case: Return, store: Store)
     assert client.get("/admin/returns/complaint/").status_code == 200
     refused = client.post(f"/admin/returns/return/{case.pk}/delete/", {"post": "yes"})
     assert refused.status_code == 403 and Return.objects.filter(pk=case.pk).exists()
+
+
+def test_the_panel_flags_what_to_check(store: Store, owner: Agent, owner_client: Client) -> None:
+    lines = [
+        {
+            "id": "l-1",
+            "title": "Kuoritakki Tunturi",
+            "quantity": 1,
+            "unit_price": "200.00",
+            "discount_total": "120.00",
+            "total": "80.00",
+        }
+    ]
+    order = stored(
+        store, id="o-7", number="10240", lines=lines, fulfillments=delivered(2, (("l-1", 1),))
+    )
+    discounted = request_return(order, items=[item(order, "l-1")], actor=SYSTEM)
+    html = page(owner_client, discounted)
+    assert 'data-signal="heavy_discount"' in html
+    assert 'data-signal="frequent_returns"' not in html

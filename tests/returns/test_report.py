@@ -208,7 +208,7 @@ def test_few_queries_whatever_the_data(shop: Store, django_assert_max_num_querie
 
 
 def page(client: Client, query: str = "?store=revontuli&days=90") -> Any:
-    return client.get("/returns/report/" + query)
+    return client.get("/reports/returns/" + query)
 
 
 def test_members_read_the_report(shop: Store, teammate: Agent) -> None:

@@ -3,5 +3,6 @@ from django.urls import path
 from tiski.returns import report_views
 
 urlpatterns = [
-    path("returns/report/", report_views.report, name="returns-report"),
+    # Not under /returns/: that is the public portal, /returns/<store slug>/.
+    path("reports/returns/", report_views.report, name="returns-report"),
 ]

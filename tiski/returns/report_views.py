@@ -1,4 +1,4 @@
-"""The returns report page for agents: /returns/report/?store=<slug>&days=90."""
+"""The returns report page for agents: /reports/returns/?store=<slug>&days=90."""
 
 from __future__ import annotations
 

@@ -11,14 +11,18 @@ from typing import Any
 from django import template
 
 from tiski.returns.panel import return_panel as build
+from tiski.returns.signals import signals_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("returns/panel/_panel.html", takes_context=True)
 def return_panel(context: template.Context, conversation: Any) -> dict[str, Any]:
+    panel = build(conversation)
     return {
-        "panel": build(conversation),
+        "panel": panel,
+        # Flags for the agent, never decisions (tiski/returns/signals.py).
+        "signals": signals_for(panel.case) if panel else [],
         "conversation": conversation,
         "csrf_token": context.get("csrf_token"),
         "return_error": context.get("return_error", ""),
