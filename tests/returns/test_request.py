@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from tiski.core import clock
 from tiski.core.errors import ActionError
 from tiski.returns.actions import ReturnItem, held_quantities, request_return
 from tiski.returns.actions.requests import label_url
+from tiski.returns.actions.settings import save_return_settings
 from tiski.returns.models import Resolution, Return, ReturnLine, ReturnSettings, ReturnStatus
 from tiski.shop.actions import apply_records
 from tiski.shop.models import Order, OrderLine, ProductVariant
@@ -289,3 +291,20 @@ def test_an_unsealed_hygiene_item_is_refused(store: Store) -> None:
     with pytest.raises(ActionError):
         request_return(brush, items=[item(brush, "l-1", unsealed=True)], actor=SYSTEM)
     assert request_return(brush, items=[item(brush, "l-1", unsealed=False)], actor=SYSTEM)
+
+
+def test_return_settings_are_checked(store: Store) -> None:
+    saved = save_return_settings(store, actor=SYSTEM, shop_window_days=30, offers_store_credit=True)
+    assert (saved.shop_window_days, saved.offers_store_credit) == (30, True)
+    for bad in (
+        {"shop_window_days": 400},
+        {"category_exclusions": {"Hygienia": "smelly"}},
+        {"category_exclusions": ["Hygienia"]},
+        {"blocked_customers": "matti@example.fi"},
+        {"restocking_fee_percent": Decimal("120")},
+        {"colour": "red"},
+    ):
+        with pytest.raises(ActionError):
+            save_return_settings(store, actor=SYSTEM, **bad)
+    saved.refresh_from_db()
+    assert (saved.shop_window_days, saved.category_exclusions) == (30, {})

@@ -28,6 +28,7 @@ from tiski.core.worker import run_pending_tasks
 from tiski.demo.content import STORES
 from tiski.demo.helpcenter import seed_help_centers
 from tiski.demo.orders import seed_orders
+from tiski.demo.returns import seed_return_settings
 from tiski.demo.schema import DemoConversation, DemoStore
 from tiski.stores.actions import create_store
 from tiski.stores.models import Store
@@ -253,6 +254,7 @@ def seed_demo() -> SeedResult:
         result.created_stores.append(demo.name)
     # Also for demo shops seeded before the help center existed.
     seed_help_centers()
+    seed_return_settings()
     if result.created_stores:
         # One agent serving both shops shows how several stores look in one inbox.
         _share_agent(STORES[0].agents[-1].email, STORES[1].slug)

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tiski.returns.models import Complaint, ComplaintLine, Return, ReturnLine
+from tiski.core.actors import Actor
+from tiski.core.errors import ActionError
+from tiski.returns.actions.settings import check_return_settings, save_return_settings
+from tiski.returns.models import Complaint, ComplaintLine, Return, ReturnLine, ReturnSettings
 
 
 class ReadOnly:
@@ -72,3 +77,48 @@ class ComplaintAdmin(ReadOnly, admin.ModelAdmin[Complaint]):
     @admin.display(description=_("complaint"), ordering="number")
     def reference(self, obj: Complaint) -> str:
         return obj.reference
+
+
+FIELDS_SHOWN = [
+    *("shop_window_days", "customer_pays_return_shipping", "restocking_fee_percent"),
+    *("offers_store_credit", "store_credit_bonus_percent", "category_exclusions"),
+    *("blocked_customers", "blocked_products", "blocked_orders"),
+    *("allowed_customers", "allowed_products", "allowed_orders"),
+]
+
+
+class ReturnSettingsForm(forms.ModelForm[ReturnSettings]):
+    class Meta:
+        model = ReturnSettings
+        fields = ["store", *FIELDS_SHOWN]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            check_return_settings(ReturnSettings(**cleaned))
+        except ActionError as exc:
+            raise ValidationError({exc.field: exc.message} if exc.field else exc.message) from exc
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(str(exc)) from exc
+        return cleaned
+
+
+@admin.register(ReturnSettings)
+class ReturnSettingsAdmin(admin.ModelAdmin[ReturnSettings]):
+    """A store's own return terms; checked by the form, saved through the action."""
+
+    form = ReturnSettingsForm
+
+    list_display = ["store", "shop_window_days", "customer_pays_return_shipping"]
+    fields = ["store", *FIELDS_SHOWN]
+
+    def save_model(
+        self, request: HttpRequest, obj: ReturnSettings, form: Any, change: bool
+    ) -> None:
+        changes = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "store"}
+        saved = save_return_settings(
+            form.cleaned_data["store"],
+            actor=Actor.for_agent(request.user),  # type: ignore[arg-type]
+            **changes,
+        )
+        obj.pk = saved.pk
