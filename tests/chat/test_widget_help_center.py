@@ -90,3 +90,11 @@ def test_every_string_the_widget_shows_is_sent() -> None:
         "1 article might help",
         "3 articles might help",
     )
+
+
+def test_the_return_portal_is_offered_in_the_visitors_language(help_store: Store) -> None:
+    config = store_config(help_store, "sv")
+    url = str(config["returns_url"])
+    assert url == "http://testserver/returns/revontuli/?lang=sv"
+    assert Client().get(urlsplit(url).path, {"lang": "sv"}).status_code == 200
+    assert "return_items" in set(re.findall(r"\bT\.(\w+)", WIDGET.read_text()))

@@ -47,6 +47,7 @@ WIDGET_STRINGS = {
     "error": _("Something went wrong. Try again."),
     "reconnecting": _("Reconnecting…"),
     "help_center": _("Help center"),
+    "return_items": _("Return items"),
     "suggest_title": _("These articles might help:"),
     "suggest_hide": _("Hide the suggested articles"),
 }

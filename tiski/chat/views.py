@@ -242,6 +242,10 @@ def session(request: HttpRequest) -> HttpResponse:
                     "greeting": greeting,
                     "languages": store.served_languages(),
                     **help_center(store, language, request),
+                    # The store's return portal, in the visitor's language.
+                    "returns_url": request.build_absolute_uri(
+                        reverse("returns-portal", args=[store.slug]) + f"?lang={language}"
+                    ),
                 },
                 "prechat": {
                     "fields": chat.prechat_fields,

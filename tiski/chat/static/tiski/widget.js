@@ -127,9 +127,9 @@ button,input,select,textarea{font:inherit;color:inherit}
 .head .av{background:rgba(255,255,255,.9);color:#222}
 .x{border:0;background:transparent;color:inherit;width:40px;height:40px;border-radius:8px;cursor:pointer;display:grid;place-items:center}
 .x svg{width:22px;height:22px;fill:currentColor}
-.acts{display:flex;padding:8px 10px 0;border-top:1px solid #e3e3ea}
+.acts{display:flex;gap:6px;padding:8px 10px 0;border-top:1px solid #e3e3ea}
 .acts+.comp{border-top:0}
-.ob{display:flex;align-items:center;gap:5px;border:1px solid #b9bac6;border-radius:16px;padding:4px 12px 4px 8px;background:#fff;cursor:pointer;font-size:13px;font-weight:600}
+.ob{display:flex;align-items:center;gap:5px;color:inherit;text-decoration:none;border:1px solid #b9bac6;border-radius:16px;padding:4px 12px 4px 8px;background:#fff;cursor:pointer;font-size:13px;font-weight:600}
 .ob svg{width:18px;height:18px;fill:currentColor}
 .note{padding:8px 16px;font-size:13px;background:#fff4d6;color:#4a3800}
 .off{padding:12px 16px;background:#f3f4f7;font-size:14px;border-bottom:1px solid #e3e3ea}
@@ -220,6 +220,7 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.sgx = h('button', { type: 'button', class: 'x', onclick: () => { sgOff = true; unsg(); ui.text.focus(); } }, icon(CLOSE));
     u.sg = h('div', { class: 'sg', role: 'region', 'aria-labelledby': 'tiski-sg', hidden: true }, h('div', {}, u.sgh = h('span', { id: 'tiski-sg' }), u.sgx), u.sgl = h('ul'));
     u.sgn = h('span', { class: 'sr', 'aria-live': 'polite' });
+    u.rb = h('a', { class: 'ob', target: '_blank', rel: 'noopener' }, icon(BOX), u.rbl = h('span'));
     u.obtn = h('button', { type: 'button', class: 'ob', 'aria-expanded': 'false', 'aria-controls': 'tiski-orders', onclick: () => orders(!ordOpen) }, icon(BOX), u.obl = h('span'));
     u.ord = h('div', { class: 'ord', id: 'tiski-orders', role: 'region', 'aria-labelledby': 'tiski-oh', hidden: true });
     u.net = h('div', { class: 'note', role: 'status', hidden: true });
@@ -237,7 +238,7 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.comp = h('form', { class: 'comp', onsubmit: (e) => { e.preventDefault(); submit(); } }, u.attach, u.file, u.text, u.send);
     u.panel = h('div', { class: 'panel', id: 'tiski-panel', role: 'dialog', 'aria-modal': 'false', hidden: true },
       h('div', { class: 'head' }, u.avatar, h('div', { class: 'tx' }, u.title, u.sub), u.hc, u.close),
-      u.net, u.off, u.log, u.ord, u.pre, u.typing, u.err, u.sgn, u.sg, h('div', { class: 'acts' }, u.obtn), u.comp);
+      u.net, u.off, u.log, u.ord, u.pre, u.typing, u.err, u.sgn, u.sg, h('div', { class: 'acts' }, u.obtn, u.rb), u.comp);
     u.log.addEventListener('scroll', () => {
       const l = u.log;
       stick = l.scrollHeight - l.scrollTop - l.clientHeight < 40;
@@ -266,6 +267,9 @@ input,select{border:1px solid #b9bac6;border-radius:8px;padding:8px 10px;backgro
     u.text.maxLength = X.limits.text;
     u.send.textContent = T.send;
     u.obl.textContent = T.order_status;
+    u.rbl.textContent = T.return_items;
+    u.rb.hidden = !X.store.returns_url;
+    u.rb.href = X.store.returns_url || '';
     u.log.setAttribute('aria-label', T.title);
     u.net.textContent = T.reconnecting;
     u.hc.hidden = !X.store.help_url;
