@@ -157,9 +157,13 @@ def file_complaint(
         received_at=now,
         tz=store.timezone,
     )
-    answer_due = window.answer_due
-    if answer_due is None and store.country == "PL":
-        answer_due = polish_complaint_answer_due(now, store.timezone)
+    # Polish law's clock, on Polish days: the same reckoning the panel, the answer and
+    # the warnings use (``polish_complaint_answer_due`` on Warsaw time).
+    answer_due = (
+        polish_complaint_answer_due(now)
+        if window.answer_due is not None or store.country == "PL"
+        else None
+    )
     complaint = Complaint.objects.create(
         store=store,
         order=order,
