@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, SYSTEM, make_agent, make_store
@@ -18,6 +20,27 @@ from tiski.conversations.models import Message
 from tiski.core.actors import Actor
 from tiski.returns.actions import mark_received, request_return
 from tiski.returns.models import Return, ReturnStatus
+
+
+def in_finnish(msgid: str, **values: str) -> str:
+    """The first paragraph of a customer's email as a Finnish customer reads it."""
+    with translation.override("fi"):
+        return (gettext(msgid) % values).split("\n")[0]
+
+
+APPROVED = (
+    "Your return %(reference)s for order %(number)s is approved.\n\n"
+    "Please pack the items securely, write %(reference)s on the parcel and send "
+    "it back to us within 14 days. We will email you when it arrives."
+)
+RECEIVED = (
+    "We have received the items of your return %(reference)s. We will let you "
+    "know as soon as the return is settled."
+)
+REFUNDED = (
+    "Your refund of %(amount)s for return %(reference)s is approved and will "
+    "be paid to your original payment method."
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +81,8 @@ def test_an_agent_takes_a_return_from_request_to_refund(page: Any, desk: dict[st
     panel.get_by_role("button", name="Approve").focus()
     page.keyboard.press("Enter")
     expect(badge).to_have_text("Approved")
-    expect(timeline).to_contain_text("Your return R1001 for order #10234 is approved.")
+    approved = in_finnish(APPROVED, reference="R1001", number="#10234")
+    expect(timeline).to_contain_text(approved)
 
     # Meanwhile a colleague got the parcel: the stale button says so and shows the return
     # as it is now.
@@ -68,7 +92,8 @@ def test_an_agent_takes_a_return_from_request_to_refund(page: Any, desk: dict[st
         "cannot be marked label sent now"
     )
     expect(badge).to_have_text("Received")
-    expect(timeline).to_contain_text("We have received the items of your return R1001.")
+    received = in_finnish(RECEIVED, reference="R1001")
+    expect(timeline).to_contain_text(received)
 
     panel.get_by_text("Record the inspection…").click()
     jacket, socks = case.lines.order_by("pk")
@@ -88,14 +113,16 @@ def test_an_agent_takes_a_return_from_request_to_refund(page: Any, desk: dict[st
     expect(panel.locator(".return-by-hand")).to_contain_text(
         "Refund by hand in the shop’s admin: This store has no enabled shop connection."
     )
-    expect(timeline).to_contain_text("Your refund of 129,90 € for return R1001 is approved")
+    refunded = in_finnish(REFUNDED, reference="R1001", amount="129,90 €")
+    expect(timeline).to_contain_text(refunded)
     expect(panel.get_by_role("button", name="Close")).to_be_visible()
 
     assert Return.objects.get(pk=case.pk).status == ReturnStatus.REFUNDED
+    assert case.conversation_id is not None
     sent = list(
         Message.objects.filter(conversation_id=case.conversation_id, automatic=True)
         .order_by("seq")
         .values_list("body_text", flat=True)
     )
     assert len(sent) == 4  # the request's confirmation, approved, received, refunded
-    assert "is approved" in sent[1] and "received the items" in sent[2] and "129,90" in sent[3]
+    assert sent[1].startswith(approved) and sent[2] == received and sent[3] == refunded

@@ -114,7 +114,9 @@ def test_more_than_bought_or_already_returned_is_refused(order: Order) -> None:
     assert held_quantities(order) == {line(order, "l-2").pk: 2}
     with pytest.raises(ActionError) as again:
         request_return(order, items=[item(order, "l-2", 1)], actor=SYSTEM)
-    assert again.value.message == "Villasukat: Already returned or in an open return: 2 of 2."
+    with translation.override("fi"):  # the customer's language
+        why = gettext("Already returned or in an open return: %(returned)s of %(bought)s.")
+    assert again.value.message == "Villasukat: " + why % {"returned": 2, "bought": 2}
     assert Return.objects.count() == 1
 
 
