@@ -3,10 +3,14 @@ take them, and the answers when a step is wrong (422) or not possible now (409).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from tests.conftest import SYSTEM
 from tests.mail.test_admin import staff
@@ -113,12 +117,15 @@ def test_approving_shows_the_email_sent_and_the_next_steps(
     html = answer.content.decode()
     assert status(case) == S.APPROVED
     assert "return-status-approved" in html
-    assert (
-        Message.objects.filter(
-            conversation_id=case.conversation_id, automatic=True, body_text__contains="R1001"
-        ).count()
-        == 2
-    )  # the request's confirmation and the approval, both in the timeline
+    # The customer's email, in their language, is in the timeline the answer carries.
+    with translation.override("fi"):
+        approved = gettext(
+            "Your return %(reference)s for order %(number)s is approved.\n\n"
+            "Please pack the items securely, write %(reference)s on the parcel and send "
+            "it back to us within 14 days. We will email you when it arrives."
+        ) % {"reference": "R1001", "number": "#10234"}
+    # (Tags stripped: the order number in it is a link.)
+    assert escape(approved.split("\n")[0]) in re.sub(r"<[^>]+>", "", html)
     assert step(case, "received") in html and step(case, "label-sent") in html
     assert step(case, "approve") not in html
     # Without JavaScript: back to the conversation.
