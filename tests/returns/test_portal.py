@@ -383,7 +383,7 @@ def test_a_refusal_of_the_action_is_shown_with_the_form_kept(
             LineOption(line=each.line, bought=each.bought, returnable=each.bought)
             for each in offer.lines
         ]
-        return PortalOffer(lines, None, False, False, offer.store_credit_bonus)
+        return PortalOffer(lines, None, False, False, offer.store_credit_bonus, offer.reasons)
 
     monkeypatch.setattr("tiski.returns.portal.offer_for", stale)
     response = submit(

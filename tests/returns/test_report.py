@@ -203,7 +203,7 @@ def test_a_store_without_returns_reports_nothing(other_store: Store, store: Stor
 
 
 def test_few_queries_whatever_the_data(shop: Store, django_assert_max_num_queries: Any) -> None:
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         report(shop)
 
 

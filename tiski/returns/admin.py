@@ -84,6 +84,7 @@ FIELDS_SHOWN = [
     *("offers_store_credit", "store_credit_bonus_percent", "category_exclusions"),
     *("blocked_customers", "blocked_products", "blocked_orders"),
     *("allowed_customers", "allowed_products", "allowed_orders"),
+    "reasons",
 ]
 
 
@@ -94,6 +95,9 @@ class ReturnSettingsForm(forms.ModelForm[ReturnSettings]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("reasons") is None:
+            # An emptied JSON box comes back as None: no list of the shop's own.
+            cleaned["reasons"] = []
         try:
             check_return_settings(ReturnSettings(**cleaned))
         except ActionError as exc:

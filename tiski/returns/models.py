@@ -117,7 +117,9 @@ class ReturnLine(models.Model):
     return_case = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="returns")
     quantity = models.PositiveIntegerField(_("quantity"))
-    reason = models.CharField(_("reason"), max_length=30, choices=ReturnReason.choices)
+    # A code of the store's reasons (``reasons.py``), not a fixed choice: stores add
+    # their own, and a code a store drops stays on its old returns.
+    reason = models.CharField(_("reason"), max_length=30)
     # For an exchange: what the customer wants instead.
     exchange_variant = models.ForeignKey(
         ProductVariant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -272,6 +274,18 @@ class ReturnSettings(models.Model):
     offers_store_credit = models.BooleanField(_("offer store credit"), default=False)
     store_credit_bonus_percent = models.DecimalField(
         _("store credit bonus (%)"), max_digits=4, decimal_places=1, default=0
+    )
+    # [{"code": "too_tight", "labels": {"fi": "...", "en": "..."}}]; empty: Tiski's eight
+    # (``ReturnReason``). Checked by ``check_return_settings``, read by ``reasons.py``.
+    reasons = models.JSONField(
+        _("return reasons"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Empty: the standard reasons. Otherwise a list like [{"code": "too_tight", '
+            '"labels": {"fi": "Liian tiukka", "en": "Too tight"}}]; a standard code '
+            "(too_small, damaged, ...) may be given your own words."
+        ),
     )
 
     class Meta:

@@ -30,6 +30,7 @@ from tiski.returns.models import (
     ReturnLine,
     ReturnStatus,
 )
+from tiski.returns.reasons import reason_label, reason_labels
 from tiski.shop.display import money
 from tiski.shop.models import Refund
 
@@ -141,6 +142,7 @@ def build_panel(case: Return) -> ReturnPanel:
         )
     )
     steps = allowed_steps(case)
+    labels = reason_labels(case.store)
     today = timezone.localtime(timezone.now(), timezone=ZoneInfo(case.store.timezone)).date()
     can_settle = any(to in steps for to in SETTLES_AS.values())
     suggested = refund_amount(case) if can_settle else None
@@ -152,7 +154,7 @@ def build_panel(case: Return) -> ReturnPanel:
                 title=line.order_line.title,
                 variant=line.order_line.variant_title,
                 exchange=line.exchange_variant.title if line.exchange_variant else "",
-                reason=line.get_reason_display(),
+                reason=reason_label(case.store, line.reason, labels),
                 grade=line.grade,
                 grade_label=line.get_grade_display() if line.grade else "",
             )

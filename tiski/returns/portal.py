@@ -50,6 +50,7 @@ from tiski.returns.portal_forms import (
     ReturnForm,
     offer_for,
 )
+from tiski.returns.reasons import reason_label, reason_labels
 from tiski.shop.models import Order
 from tiski.shop.selfservice import LOOKUP_WINDOW, MAX_NUMBER, Found, lookup_order, store_zone
 from tiski.shop.selfservice_views import LookupForm, ink, page_language
@@ -287,12 +288,13 @@ def confirmation_page(request: HttpRequest, slug: str, number: int, signature: s
                 "order_line__position", "order_line_id"
             )
         )
+        labels = reason_labels(store)
         context = _context(
             store,
             language,
             case=case,
             order=case.order,
-            lines=lines,
+            lines=[(line, reason_label(store, line.reason, labels)) for line in lines],
             label_url=reverse("returns-portal-label", args=[store.slug, case.number, signature]),
             start_url=reverse("returns-portal", args=[store.slug]) + _lang_query(language),
         )

@@ -24,8 +24,9 @@ from tiski.conversations.attachments import IncomingFile, sniff_type
 from tiski.core import clock
 from tiski.returns.actions import ReturnItem
 from tiski.returns.actions.requests import MAX_COMMENT, MAX_NOTE
-from tiski.returns.models import Resolution, ReturnReason, ReturnSettings
+from tiski.returns.models import Resolution, ReturnSettings
 from tiski.returns.queries import return_options
+from tiski.returns.reasons import ReasonChoice, store_reasons
 from tiski.shop.models import Order, OrderLine, ProductVariant
 
 MAX_PHOTOS = 5
@@ -65,6 +66,8 @@ class PortalOffer:
     customer_pays_shipping: bool
     offers_store_credit: bool
     store_credit_bonus: Decimal
+    # The store's reasons, labelled in the active language.
+    reasons: list[ReasonChoice]
 
 
 def offer_for(order: Order, now: datetime | None = None) -> PortalOffer:
@@ -97,6 +100,7 @@ def offer_for(order: Order, now: datetime | None = None) -> PortalOffer:
         customer_pays_shipping=options.eligibility.customer_pays_return_shipping,
         offers_store_credit=bool(settings and settings.offers_store_credit),
         store_credit_bonus=settings.store_credit_bonus_percent if settings else Decimal(0),
+        reasons=store_reasons(order.store),
     )
 
 
@@ -189,7 +193,7 @@ class ReturnForm(forms.Form):
             )
             self.fields[f"reason-{key}"] = forms.ChoiceField(
                 label=_("Reason"),
-                choices=[("", _("Choose a reason")), *ReturnReason.choices],
+                choices=[("", _("Choose a reason")), *((r.code, r.label) for r in offer.reasons)],
                 required=False,
                 error_messages={"invalid_choice": _("Choose a reason from the list.")},
             )

@@ -6,14 +6,15 @@ of those came back in a return that was not rejected, and how the settled return
 them ended. A return asked for next month still counts for this month's orders, so a
 recent period's rate climbs for a few weeks as its returns arrive.
 
-Each table is one or two aggregate queries (six in all), whatever the number of orders.
+Each table is one or two aggregate queries (six in all, and one for the store's reason
+labels), whatever the number of orders.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,7 +23,8 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils.functional import Promise
 
-from tiski.returns.models import Resolution, Return, ReturnLine, ReturnReason, ReturnStatus
+from tiski.returns.models import Resolution, Return, ReturnLine, ReturnStatus
+from tiski.returns.reasons import reason_labels
 from tiski.shop.display import money
 from tiski.shop.models import OrderLine
 from tiski.stores.models import Store
@@ -39,10 +41,8 @@ RETAINING = (Resolution.EXCHANGE, Resolution.STORE_CREDIT)
 class ReasonCount:
     reason: str
     quantity: int
-
-    @property
-    def label(self) -> str | Promise:
-        return ReturnReason(self.reason).label if self.reason in ReturnReason.values else ""
+    # The store's words for the code (a retired code shows as itself).
+    label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,14 @@ def _rows(
     sold: Mapping[Any, int],
     returned: Iterable[Mapping[str, Any]],
     names: Mapping[Any, str],
+    labels: dict[str, str],
 ) -> list[RateRow]:
     """Rows of the keys that had returns, the most returned first."""
     by_key: dict[Any, list[ReasonCount]] = defaultdict(list)
     for row in returned:
-        by_key[row["key"]].append(ReasonCount(row["reason"], int(row["n"])))
+        # A code neither the store nor Tiski knows (a retired one) shows as itself.
+        label = labels.get(row["reason"], row["reason"])
+        by_key[row["key"]].append(ReasonCount(row["reason"], int(row["n"]), label))
     rows = []
     for key, reasons in by_key.items():
         reasons.sort(key=lambda r: (-r.quantity, r.reason))
@@ -166,7 +169,9 @@ def _rows(
     return rows[:TOP]
 
 
-def _products(store: Store, since: datetime, until: datetime) -> list[RateRow]:
+def _products(
+    store: Store, since: datetime, until: datetime, labels: dict[str, str]
+) -> list[RateRow]:
     # A product as the catalogue names it; a line whose product the shop never sent
     # (or deleted) is known by the title it was sold under.
     returned: list[dict[str, Any]] = [
@@ -193,10 +198,12 @@ def _products(store: Store, since: datetime, until: datetime) -> list[RateRow]:
         product = sold_row["product_id"]
         sold[(product, None if product else sold_row["title"])] += int(sold_row["n"])
     names = {row["key"]: row["name"] for row in returned}
-    return _rows(sold, returned, names)
+    return _rows(sold, returned, names, labels)
 
 
-def _categories(store: Store, since: datetime, until: datetime) -> tuple[list[RateRow], int, int]:
+def _categories(
+    store: Store, since: datetime, until: datetime, labels: dict[str, str]
+) -> tuple[list[RateRow], int, int]:
     """The top categories, and all items sold and returned (every category together)."""
     category = Coalesce("product__category", Value(""))
     sold = {
@@ -213,7 +220,8 @@ def _categories(store: Store, since: datetime, until: datetime) -> tuple[list[Ra
         .annotate(n=Sum("quantity"))
     )
     names = {row["key"]: row["key"] for row in returned}
-    return _rows(sold, returned, names), sum(sold.values()), sum(int(r["n"]) for r in returned)
+    rows = _rows(sold, returned, names, labels)
+    return rows, sum(sold.values()), sum(int(r["n"]) for r in returned)
 
 
 def _resolutions(store: Store, since: datetime, until: datetime) -> list[ResolutionShare]:
@@ -269,7 +277,8 @@ def returns_report(store: Store, *, days: int, now: datetime) -> ReturnsReport:
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days out of range: {days}")
     since = now - timedelta(days=days)
-    categories, sold, returned = _categories(store, since, now)
+    labels = reason_labels(store)
+    categories, sold, returned = _categories(store, since, now, labels)
     resolutions = _resolutions(store, since, now)
     return ReturnsReport(
         store=store,
@@ -278,7 +287,7 @@ def returns_report(store: Store, *, days: int, now: datetime) -> ReturnsReport:
         until=now,
         sold=sold,
         returned=returned,
-        products=_products(store, since, now),
+        products=_products(store, since, now, labels),
         categories=categories,
         resolutions=resolutions,
         settled=sum(s.returns for s in resolutions),

@@ -29,11 +29,11 @@ from tiski.returns.models import (
     Resolution,
     Return,
     ReturnLine,
-    ReturnReason,
     ReturnSettings,
 )
 from tiski.returns.portal_access import return_signature
 from tiski.returns.queries import ReturnOptions, return_options
+from tiski.returns.reasons import reason_label, reason_labels, store_reasons
 from tiski.shop.models import Order, OrderLine, ProductVariant
 from tiski.stores.models import Store
 
@@ -76,6 +76,8 @@ def _check_items(
     lines = {option.line.pk: option.line for option in options.lines}
     seen: set[int] = set()
     checked = []
+    # The store's own list; a code it dropped cannot be chosen for a new return.
+    offered = {reason.code for reason in store_reasons(order.store)}
     for item in items:
         line = lines.get(item.line_id)
         if line is None:
@@ -84,7 +86,7 @@ def _check_items(
         if item.line_id in seen:
             raise ActionError(_("Each item may be listed once."), field="items")
         seen.add(item.line_id)
-        if item.reason not in ReturnReason.values:
+        if item.reason not in offered:
             raise ActionError(_("Choose a reason for each item."), field="reason")
         if len(item.note) > MAX_NOTE:
             raise ActionError(
@@ -243,6 +245,7 @@ def _open_conversation(
     photos: Sequence[IncomingFile] = (),
 ) -> None:
     with translation.override(case.language):
+        labels = reason_labels(order.store)
         subject = _("Return %(reference)s, order %(number)s") % {
             "reference": case.reference,
             "number": order.display_number,
@@ -250,7 +253,7 @@ def _open_conversation(
         lines = [
             f"{item.quantity} × {line.title}"
             + (f" ({line.variant_title})" if line.variant_title else "")
-            + f": {ReturnReason(item.reason).label}"
+            + f": {reason_label(order.store, item.reason, labels)}"
             + (f" → {variant.title}" if variant else "")
             for line, item, variant in checked
         ]
