@@ -21,6 +21,11 @@ def origin(store: Store, request: HttpRequest | None = None) -> str:
     (``TISKI_BASE_URL``: sitemaps and canonical links, which must not vary)."""
     if store.help_domain:
         return f"https://{store.help_domain}"
+    return _desk(request)
+
+
+def _desk(request: HttpRequest | None) -> str:
+    """The desk's own origin: as the request reached it, else as configured."""
     if request is not None:
         return f"{request.scheme}://{request.get_host()}"
     return str(settings.BASE_URL)
@@ -67,5 +72,4 @@ def article_url(
 def suggest_url(store: Store, language: str, request: HttpRequest | None = None) -> str:
     """The search-as-you-type endpoint the widget calls: on the desk itself (where the
     widget's script comes from), whatever domain the help center is published on."""
-    desk = f"{request.scheme}://{request.get_host()}" if request else str(settings.BASE_URL)
-    return f"{desk}/help/{store.slug}/{language}/suggest/"
+    return f"{_desk(request)}/help/{store.slug}/{language}/suggest/"

@@ -55,13 +55,9 @@ class Group:
         if candidate not in self.alternatives:
             self.alternatives.append(candidate)
 
-    def matches(self, term: str) -> bool:
-        return any(
-            term.startswith(a.term) if a.prefix else term == a.term for a in self.alternatives
-        )
-
     def pattern(self) -> str:
-        """A regular expression matching what ``matches`` accepts (for highlighting)."""
+        """A regular expression matching the words this group finds: a prefix
+        alternative matches what starts with it, any other only itself (highlighting)."""
         parts = [re.escape(a.term) + ("" if a.prefix else r"\Z") for a in self.alternatives]
         return "(?:" + "|".join(parts) + ")"
 

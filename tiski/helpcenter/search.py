@@ -40,19 +40,14 @@ class Hit:
 class Results:
     query: str
     hits: list[Hit]
-    # Words that were searched as a correction ("palatus" → "palautus").
-    corrected: bool = False
 
 
-def find_ids(
-    store_id: int, language: str, text: str, limit: int
-) -> tuple[list[int], list[Group], bool]:
+def find_ids(store_id: int, language: str, text: str, limit: int) -> tuple[list[int], list[Group]]:
     groups = parse(text, language)
     if not groups:
-        return [], [], False
+        return [], []
     known = vocabulary(store_id, language)
     expand(groups, known)
-    corrected = False
     for group in groups:
         if any(known.knows(term) for term in group.terms):
             continue
@@ -61,7 +56,6 @@ def find_ids(
             for term in known.corrections(alternative.term):
                 group.add(term)
                 group.terms.append(term)
-                corrected = True
     ids = engines.match(store_id, language, groups, every=True, limit=limit)
     if len(ids) < limit:
         loose = relaxed(groups)
@@ -72,7 +66,7 @@ def find_ids(
         if len(ids) < limit and len(groups) > 1:
             ids = _merge(ids, engines.match(store_id, language, loose, every=False, limit=limit))
         groups = loose
-    return ids[:limit], groups, corrected
+    return ids[:limit], groups
 
 
 def _merge(first: list[int], then: list[int]) -> list[int]:
@@ -90,9 +84,9 @@ def search(
 ) -> Results:
     """Published articles of one store and language matching ``text``, best first."""
     limit = max(1, min(limit, MAX_LIMIT))
-    ids, groups, corrected = find_ids(store_id, language, text, limit)
+    ids, groups = find_ids(store_id, language, text, limit)
     if not ids:
-        return Results(text, [], corrected)
+        return Results(text, [])
     fields = ["pk", "article_id", "language", "title", "slug", "summary", "updated_at"]
     if snippets:
         fields.append("body_text")
@@ -114,4 +108,4 @@ def search(
                 snippet(translation.body_text, groups, language) if snippets else SafeString(""),
             )
         )
-    return Results(text, hits, corrected)
+    return Results(text, hits)

@@ -17,8 +17,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -38,6 +36,7 @@ from tiski.returns.actions.complaints import (
     ComplaintItem,
     file_complaint,
 )
+from tiski.returns.cases import once
 from tiski.returns.models import Complaint, Remedy
 from tiski.returns.portal import (
     _context,
@@ -47,7 +46,7 @@ from tiski.returns.portal import (
     _lang_query,
     _submission,
 )
-from tiski.returns.portal_access import ORDER_TOKEN_AGE, order_from_token
+from tiski.returns.portal_access import order_from_token
 from tiski.returns.portal_forms import (
     MAX_PHOTO_BYTES,
     MAX_PHOTOS,
@@ -244,16 +243,12 @@ def _file_once(
     order: Order, form: ComplaintForm, language: str, submission: str, zone: ZoneInfo
 ) -> Complaint:
     """As the return form does: a form sent twice finds the first complaint."""
-    key = f"complaint-portal:{order.pk}:{submission}"
-    with transaction.atomic():
-        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
-        earlier = cache.get(key)
-        if earlier:
-            found = Complaint.objects.filter(order=order, number=earlier).first()
-            if found is not None:
-                return found
-        noticed = form.cleaned_data.get("noticed")
-        complaint = file_complaint(
+    noticed = form.cleaned_data.get("noticed")
+    return once(
+        Complaint,
+        order,
+        submission,
+        lambda: file_complaint(
             order,
             items=form.items(),
             description=form.cleaned_data["description"],
@@ -263,9 +258,8 @@ def _file_once(
             language=language,
             # A day, not an instant: noon keeps it that day in the store's time zone.
             noticed_at=datetime.combine(noticed, time(12), zone) if noticed else None,
-        )
-        cache.set(key, complaint.number, ORDER_TOKEN_AGE)
-        return complaint
+        ),
+    )
 
 
 # --- the confirmation ---------------------------------------------------------------------

@@ -60,13 +60,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from tiski.returns.deadlines import is_day_off
 
 STATUTORY_DAYS = 14
 
@@ -192,7 +192,7 @@ class ReturnRules:
         ZoneInfo(self.time_zone)  # an unknown zone fails here, not on a customer's request
         if not 0 <= self.shop_window_days <= 3660:
             raise ValueError(f"shop_window_days out of range: {self.shop_window_days}")
-        _public_holidays(self.country, 2000)  # likewise an unknown country
+        is_day_off(date(2000, 1, 3), self.country)  # a Monday: an unknown country raises
 
 
 @dataclass(frozen=True)
@@ -260,26 +260,13 @@ def _require_aware(value: datetime | None, what: str) -> None:
         raise ValueError(f"{what} must be timezone-aware")
 
 
-@lru_cache(maxsize=256)
-def _public_holidays(country: str, year: int) -> frozenset[date]:
-    try:
-        return frozenset(holidays.country_holidays(country.upper(), years=year))
-    except NotImplementedError as error:
-        raise ValueError(f"no public holidays known for country {country!r}") from error
-
-
-def is_working_day(day: date, country: str) -> bool:
-    """Not a Saturday, a Sunday or a public holiday (Regulation 1182/71 art. 2(2))."""
-    return day.weekday() < 5 and day not in _public_holidays(country, day.year)
-
-
 def period_deadline(received_on: date, days: int, rules: ReturnRules, kind: PeriodKind) -> Deadline:
     """The period of ``days`` after the local day ``received_on``, counted by Regulation
     1182/71: the receipt day not counted, a last day off moved to the next working day,
     the end at 24:00 store time of the last day."""
     nominal = received_on + timedelta(days=days)
     last_day = nominal
-    while not is_working_day(last_day, rules.country):
+    while is_day_off(last_day, rules.country):
         last_day += timedelta(days=1)
     ends_at = datetime.combine(last_day + timedelta(days=1), time(0), ZoneInfo(rules.time_zone))
     return Deadline(

@@ -18,8 +18,6 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -35,10 +33,10 @@ from tiski.agents.views import client_address
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.returns.actions import request_return
+from tiski.returns.cases import once
 from tiski.returns.label import label_pdf
 from tiski.returns.models import Return
 from tiski.returns.portal_access import (
-    ORDER_TOKEN_AGE,
     order_from_token,
     order_token,
     return_from_signature,
@@ -240,16 +238,11 @@ def _submission(request: HttpRequest) -> str:
 
 
 def _request_once(order: Order, form: ReturnForm, language: str, submission: str) -> Return:
-    key = f"returns-portal:{order.pk}:{submission}"
-    with transaction.atomic():
-        # The order's requests one at a time, so a second copy sees what the first did.
-        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
-        earlier = cache.get(key)
-        if earlier:
-            case = Return.objects.filter(order=order, number=earlier).first()
-            if case is not None:
-                return case
-        case = request_return(
+    return once(
+        Return,
+        order,
+        submission,
+        lambda: request_return(
             order,
             items=form.items(),
             actor=_customer(order),
@@ -257,9 +250,8 @@ def _request_once(order: Order, form: ReturnForm, language: str, submission: str
             comment=form.cleaned_data["comment"],
             language=language,
             photos=form.cleaned_data["photos"],
-        )
-        cache.set(key, case.number, ORDER_TOKEN_AGE)
-        return case
+        ),
+    )
 
 
 def _customer(order: Order) -> Actor:

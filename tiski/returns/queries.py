@@ -66,19 +66,23 @@ class ReturnOptions:
         return next((o for o in self.lines if o.line.pk == line_id), None)
 
 
+def held_quantities(order: Order) -> dict[int, int]:
+    """Per order line, how many items returns already ask for (rejected ones do not)."""
+    rows = (
+        ReturnLine.objects.filter(order_line__order=order, return_case__status__in=HOLDING)
+        .values("order_line_id")
+        .annotate(held=Sum("quantity"))
+    )
+    return {row["order_line_id"]: int(row["held"]) for row in rows}
+
+
 def order_facts(
     order: Order, unsealed: dict[int, bool | None] | None = None
 ) -> tuple[OrderFacts, list[OrderLine]]:
     lines = list(
         OrderLine.objects.filter(order=order).select_related("product").order_by("position", "pk")
     )
-    held: dict[int, int] = defaultdict(int)
-    for row in (
-        ReturnLine.objects.filter(order_line__order=order, return_case__status__in=HOLDING)
-        .values("order_line_id")
-        .annotate(n=Sum("quantity"))
-    ):
-        held[row["order_line_id"]] += int(row["n"])
+    held: dict[int, int] = defaultdict(int, held_quantities(order))
     # Refunded or cancelled items are gone from what can be sent back.
     for refunded in (
         RefundLine.objects.filter(line__order=order).values("line_id").annotate(n=Sum("quantity"))

@@ -1,6 +1,6 @@
 """Every write to returns and complaints, one module per part of the flow."""
 
-from tiski.returns.actions.requests import ReturnItem, held_quantities, request_return
+from tiski.returns.actions.requests import ReturnItem, request_return
 from tiski.returns.actions.review import (
     LineInspection,
     Settlement,
@@ -14,6 +14,7 @@ from tiski.returns.actions.review import (
     reject_return,
     resolve_return,
 )
+from tiski.returns.queries import held_quantities
 
 __all__ = [
     "LineInspection",

@@ -40,6 +40,7 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.events import publish
+from tiski.returns.cases import customer_language, next_number
 from tiski.returns.deadlines import (
     DeadlineStatus,
     complaint_window,
@@ -50,12 +51,10 @@ from tiski.returns.deadlines import (
 from tiski.returns.events import ComplaintAnswered, ComplaintFiled
 from tiski.returns.models import Complaint, ComplaintLine, ComplaintStatus, Remedy
 from tiski.shop.models import FulfillmentLine, Order, OrderLine
-from tiski.stores.models import Store
 
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 5000
 MAX_PHOTOS = 10
-FIRST_NUMBER = 1001
 OPEN = (ComplaintStatus.RECEIVED, ComplaintStatus.IN_REVIEW)
 
 
@@ -100,12 +99,6 @@ def _checked_photos(photos: Sequence[IncomingFile]) -> None:
             )
 
 
-def _next_number(store: Store) -> int:
-    Store.objects.select_for_update().filter(pk=store.pk).values_list("pk").get()
-    last = Complaint.objects.filter(store=store).aggregate(n=Max("number"))["n"]
-    return (last or FIRST_NUMBER - 1) + 1
-
-
 @transaction.atomic
 def file_complaint(
     order: Order,
@@ -145,10 +138,7 @@ def file_complaint(
             field="items",
         )
     now = clock.now()
-    served = store.served_languages()
-    language = language if language in served else (order.language or store.default_language)
-    if language not in served:
-        language = store.default_language
+    language = customer_language(order, language)
     window = complaint_window(
         store.country or "FI",
         delivered_at,
@@ -168,7 +158,7 @@ def file_complaint(
         store=store,
         order=order,
         contact=order.contact,
-        number=_next_number(store),
+        number=next_number(Complaint, store),
         description=description,
         requested_remedy=requested_remedy,
         language=language,

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,9 +20,10 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.events import publish
+from tiski.returns.cases import customer_language, next_number
+from tiski.returns.deadlines import refund_due
 from tiski.returns.events import ReturnRequested
 from tiski.returns.models import (
-    HOLDING,
     Resolution,
     Return,
     ReturnLine,
@@ -37,10 +35,8 @@ from tiski.returns.reasons import reason_label, reason_labels, store_reasons
 from tiski.shop.models import Order, OrderLine, ProductVariant
 from tiski.stores.models import Store
 
-REFUND_DAYS = 14
 MAX_COMMENT = 2000
 MAX_NOTE = 500
-FIRST_NUMBER = 1001
 
 
 @dataclass(frozen=True)
@@ -54,16 +50,6 @@ class ReturnItem:
     note: str = ""
     # For sealed goods (hygiene, media): whether the customer broke the seal.
     unsealed: bool | None = None
-
-
-def held_quantities(order: Order) -> dict[int, int]:
-    """Per order line, how many items returns already ask for (rejected ones do not)."""
-    rows = (
-        ReturnLine.objects.filter(order_line__order=order, return_case__status__in=HOLDING)
-        .values("order_line_id")
-        .annotate(held=Sum("quantity"))
-    )
-    return {row["order_line_id"]: int(row["held"]) for row in rows}
 
 
 def _check_items(
@@ -137,25 +123,12 @@ def _offers_credit(store: Store) -> bool:
     return ReturnSettings.objects.filter(store=store, offers_store_credit=True).exists()
 
 
-def refund_due_date(notified_at: datetime, zone: str) -> date:
-    """The refund is due 14 days after the customer's notice (Directive 2011/83/EU
-    art. 13(1)), counted in the store's days."""
-    return (notified_at.astimezone(ZoneInfo(zone)) + timedelta(days=REFUND_DAYS)).date()
-
-
 def label_url(case: Return) -> str:
     """The return label's address, for the customer's email (``TISKI_BASE_URL``)."""
     path = reverse(
         "returns-portal-label", args=[case.store.slug, case.number, return_signature(case)]
     )
     return f"{settings.BASE_URL}{path}"
-
-
-def _next_number(store: Store) -> int:
-    # The store row is the lock: two returns of one store get different numbers.
-    Store.objects.select_for_update().filter(pk=store.pk).values_list("pk").get()
-    last = Return.objects.filter(store=store).aggregate(n=Max("number"))["n"]
-    return (last or FIRST_NUMBER - 1) + 1
 
 
 @transaction.atomic
@@ -186,10 +159,7 @@ def request_return(
         raise ActionError(
             _("A comment is at most %(n)d characters.") % {"n": MAX_COMMENT}, field="comment"
         )
-    served = store.served_languages()
-    language = language if language in served else (order.language or store.default_language)
-    if language not in served:
-        language = store.default_language
+    language = customer_language(order, language)
     now = clock.now()
     if resolution == Resolution.STORE_CREDIT and not _offers_credit(store):
         raise ActionError(_("This shop does not offer store credit."), field="resolution")
@@ -201,13 +171,13 @@ def request_return(
         store=store,
         order=order,
         contact=order.contact,
-        number=_next_number(store),
+        number=next_number(Return, store),
         resolution=resolution,
         comment=comment,
         language=language,
         requested_at=now,
         withdrawal_deadline=deadline.last_day if deadline else None,
-        refund_due=refund_due_date(now, store.timezone),
+        refund_due=refund_due(now, store.timezone, store.country or "FI").last_day,
     )
     ReturnLine.objects.bulk_create(
         [

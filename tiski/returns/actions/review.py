@@ -60,7 +60,6 @@ from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.events import publish
-from tiski.returns.actions.requests import refund_due_date
 from tiski.returns.customer_texts import (
     approved_text,
     closed_text,
@@ -71,6 +70,7 @@ from tiski.returns.customer_texts import (
     refunded_text,
     rejected_text,
 )
+from tiski.returns.deadlines import refund_due
 from tiski.returns.events import (
     ReturnInspected,
     ReturnRejected,
@@ -126,12 +126,12 @@ class TransitionRefused(ActionError):
 
 
 def refund_due_for(case: Return) -> date:
-    """The last day to refund: as stored when the return was asked for, or else 14 days
-    after the customer's notice in the store's time zone. The one place to swap for
-    ``deadlines.refund_due`` (days off) when that is wired in."""
+    """The last day to refund: as stored when the return was asked for, or else counted
+    from the customer's notice the same way (``deadlines.refund_due``)."""
     if case.refund_due is not None:
         return case.refund_due
-    return refund_due_date(case.requested_at, case.store.timezone)
+    store = case.store
+    return refund_due(case.requested_at, store.timezone, store.country or "FI").last_day
 
 
 def allowed_steps(case: Return) -> tuple[str, ...]:

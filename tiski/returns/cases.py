@@ -1,0 +1,56 @@
+"""What returns and complaints share: their per-store numbers and the language the
+customer is answered in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
+
+from tiski.returns.models import Complaint, Return
+from tiski.returns.portal_access import ORDER_TOKEN_AGE
+from tiski.shop.models import Order
+from tiski.stores.models import Store
+
+FIRST_NUMBER = 1001
+CaseT = TypeVar("CaseT", Return, Complaint)
+
+
+def next_number(model: type[Return] | type[Complaint], store: Store) -> int:
+    """The next R or C number of ``store``; call inside the transaction that stores it."""
+    # The store row is the lock: two cases of one store get different numbers.
+    Store.objects.select_for_update().filter(pk=store.pk).values_list("pk").get()
+    last = model.objects.filter(store=store).aggregate(n=Max("number"))["n"]
+    return (last or FIRST_NUMBER - 1) + 1
+
+
+def customer_language(order: Order, wanted: str) -> str:
+    """The language asked for if the store serves it, else the order's, else the
+    store's own."""
+    store = order.store
+    served = store.served_languages()
+    for language in (wanted, order.language):
+        if language in served:
+            return language
+    return store.default_language
+
+
+def once(model: type[CaseT], order: Order, submission: str, make: Callable[[], CaseT]) -> CaseT:
+    """``make()`` for a customer's form, once per ``submission`` key: a double tap on a
+    phone sends the form twice, and the second copy must find the first's case instead
+    of making another of what is left. The order's row lock puts the copies in line."""
+    key = f"returns-once:{model.__name__}:{order.pk}:{submission}"
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
+        earlier = cache.get(key)
+        if earlier:
+            found = model.objects.filter(order=order, number=earlier).first()
+            if found is not None:
+                return found
+        case = make()
+        # As long as the portal's order token lives: a later copy cannot come from the form.
+        cache.set(key, case.number, ORDER_TOKEN_AGE)
+        return case
