@@ -3,6 +3,7 @@ confirmation, and every refusal leaving nothing behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from typing import Any
@@ -383,7 +384,7 @@ def test_a_refusal_of_the_action_is_shown_with_the_form_kept(
             LineOption(line=each.line, bought=each.bought, returnable=each.bought)
             for each in offer.lines
         ]
-        return PortalOffer(lines, None, False, False, offer.store_credit_bonus, offer.reasons)
+        return dataclasses.replace(offer, lines=lines, last_day=None)
 
     monkeypatch.setattr("tiski.returns.portal.offer_for", stale)
     response = submit(

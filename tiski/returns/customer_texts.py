@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from tiski.returns.models import Return, ReturnLine
@@ -79,7 +79,24 @@ def refunded_text(case: Return, amount: Decimal | None, *, by_hand: bool) -> str
                 "We have refunded %(amount)s for your return %(reference)s to your original "
                 "payment method. It may take a few days to show on your account."
             )
-        return text % values
+        text = text % values
+        if case.restocking_fee_percent:
+            text += " " + fee_text(case)
+        return text
+
+
+def fee_text(case: Return) -> str:
+    """Why less than the price comes back: said in the active language."""
+    return _(
+        "As the return was made after the 14-day statutory period, under our own longer "
+        "return period, a restocking fee of %(percent)s %% of the items' price was deducted."
+    ) % {"percent": percent(case.restocking_fee_percent)}
+
+
+def percent(value: Decimal) -> str:
+    """12.5 as "12,5" in Finnish, 10.0 as "10": a percentage as people write it."""
+    whole = value == value.to_integral_value()
+    return formats.number_format(value.quantize(Decimal(1)) if whole else value)
 
 
 def exchanged_text(case: Return, lines: Sequence[ReturnLine]) -> str:

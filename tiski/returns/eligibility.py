@@ -50,7 +50,9 @@ Choices made here:
   returnable on the condition that they come back sealed (``requires_seal``).
 * Who pays return shipping and the restocking fee are echoed for the portal, not used
   here. A flat restocking fee cannot be charged on a statutory withdrawal (art. 13,
-  14(2) allow only diminished value from handling beyond what was needed).
+  14(2) allow only diminished value from handling beyond what was needed), so it is
+  charged only when the return is asked for after the law's 14 days, under the shop's
+  own longer window (``beyond_statutory``).
 """
 
 from __future__ import annotations
@@ -246,10 +248,17 @@ class ReturnEligibility:
     lines: tuple[LineEligibility, ...]
     customer_pays_return_shipping: bool
     restocking_fee_percent: Decimal
+    # The law's 14 days alone; after them only the shop's own window (and terms) apply.
+    statutory_deadline: Deadline | None = None
 
     @property
     def returnable(self) -> bool:
         return any(line.returnable for line in self.lines)
+
+    def beyond_statutory(self, now: datetime) -> bool:
+        """Whether the law's 14 days are over at ``now``: a return still possible then
+        rests on the shop's longer window, on its terms (a restocking fee may apply)."""
+        return self.statutory_deadline is not None and now >= self.statutory_deadline.ends_at
 
     def line(self, line_id: str) -> LineEligibility:
         return next(line for line in self.lines if line.line_id == line_id)
@@ -390,4 +399,5 @@ def check_return(order: OrderFacts, rules: ReturnRules, now: datetime) -> Return
         ),
         customer_pays_return_shipping=rules.customer_pays_return_shipping,
         restocking_fee_percent=rules.restocking_fee_percent,
+        statutory_deadline=statutory,
     )

@@ -82,6 +82,10 @@ class Return(models.Model):
     withdrawal_deadline = models.DateField(null=True, blank=True)
     # The refund is due 14 days after the notice (Directive 2011/83/EU art. 13).
     refund_due = models.DateField(null=True, blank=True)
+    # The shop's terms when the return was asked for, kept as they were then: the fee
+    # only when it came after the law's 14 days (0 otherwise), the bonus on store credit.
+    restocking_fee_percent = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    credit_bonus_percent = models.DecimalField(max_digits=4, decimal_places=1, default=0)
     # Why an agent said no; shown to the customer in the rejection email.
     rejection_reason = models.TextField(blank=True)
     # Set when the money went back (or credit or the exchange went out).

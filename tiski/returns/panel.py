@@ -19,10 +19,13 @@ from django.utils.translation import ngettext
 from tiski.returns.actions.review import (
     SETTLES_AS,
     allowed_steps,
+    credit_amount,
     refund_amount,
     refund_due_for,
     refund_key,
+    restocking_fee,
 )
+from tiski.returns.customer_texts import percent
 from tiski.returns.models import (
     InspectionGrade,
     Resolution,
@@ -94,8 +97,14 @@ class ReturnPanel:
     can_settle: bool
     # The refund clock, while a refund may still be owed.
     clock: RefundClock | None
+    # What settling without an amount gives: for the customer's choice (the field's
+    # placeholder), a refund and store credit.
     suggested_amount: Decimal | None
     amount_text: str
+    credit_text: str
+    # The restocking fee a refund is less by, and why, or "".
+    fee_text: str
+    fee_percent: str
     # Settled as a refund that the shop's platform did not make: to do in its admin.
     refund_by_hand: bool
     grades: list[tuple[str, str]]
@@ -145,7 +154,11 @@ def build_panel(case: Return) -> ReturnPanel:
     labels = reason_labels(case.store)
     today = timezone.localtime(timezone.now(), timezone=ZoneInfo(case.store.timezone)).date()
     can_settle = any(to in steps for to in SETTLES_AS.values())
-    suggested = refund_amount(case) if can_settle else None
+    refund = refund_amount(case) if can_settle else None
+    credit = credit_amount(case) if can_settle else None
+    suggested = credit if case.resolution == Resolution.STORE_CREDIT else refund
+    fee = restocking_fee(case) if can_settle else Decimal(0)
+    currency = case.order.currency
     return ReturnPanel(
         case=case,
         lines=[
@@ -166,7 +179,16 @@ def build_panel(case: Return) -> ReturnPanel:
         can_settle=can_settle,
         clock=refund_clock(case, today) if _owes_refund(case) else None,
         suggested_amount=suggested,
-        amount_text=money(suggested, case.order.currency) if suggested is not None else "",
+        amount_text=money(refund, currency) if refund is not None else "",
+        credit_text=money(credit, currency) if credit is not None else "",
+        fee_text=_(
+            "The refund is %(fee)s less: a restocking fee of %(percent)s %% for a return "
+            "asked for after the law's 14 days."
+        )
+        % {"fee": money(fee, currency), "percent": percent(case.restocking_fee_percent)}
+        if fee
+        else "",
+        fee_percent=percent(case.restocking_fee_percent),
         refund_by_hand=case.status in (S.REFUNDED, S.CLOSED)
         and case.resolution == Resolution.REFUND
         and case.resolved_at is not None

@@ -66,6 +66,9 @@ class PortalOffer:
     customer_pays_shipping: bool
     offers_store_credit: bool
     store_credit_bonus: Decimal
+    # The shop's restocking fee (%), taken off a refund when the law's 14 days are over
+    # and the shop's longer window carries the return; else 0.
+    restocking_fee: Decimal
     # The store's reasons, labelled in the active language.
     reasons: list[ReasonChoice]
 
@@ -73,7 +76,8 @@ class PortalOffer:
 def offer_for(order: Order, now: datetime | None = None) -> PortalOffer:
     """Per line of ``order``: how many may be returned now and, if not all, why (the
     eligibility rules, ``queries.return_options``, in the active language)."""
-    options = return_options(order, now or clock.now())
+    now = now or clock.now()
+    options = return_options(order, now)
     lines = [option.line for option in options.lines]
     variants = _exchange_variants(order, lines)
     offered = []
@@ -100,6 +104,9 @@ def offer_for(order: Order, now: datetime | None = None) -> PortalOffer:
         customer_pays_shipping=options.eligibility.customer_pays_return_shipping,
         offers_store_credit=bool(settings and settings.offers_store_credit),
         store_credit_bonus=settings.store_credit_bonus_percent if settings else Decimal(0),
+        restocking_fee=settings.restocking_fee_percent
+        if settings and options.eligibility.beyond_statutory(now)
+        else Decimal(0),
         reasons=store_reasons(order.store),
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -33,7 +35,6 @@ from tiski.returns.portal_access import return_signature
 from tiski.returns.queries import ReturnOptions, return_options
 from tiski.returns.reasons import reason_label, reason_labels, store_reasons
 from tiski.shop.models import Order, OrderLine, ProductVariant
-from tiski.stores.models import Store
 
 MAX_COMMENT = 2000
 MAX_NOTE = 500
@@ -119,8 +120,21 @@ def _check_items(
     return checked
 
 
-def _offers_credit(store: Store) -> bool:
-    return ReturnSettings.objects.filter(store=store, offers_store_credit=True).exists()
+def _terms(
+    settings: ReturnSettings | None, options: ReturnOptions, now: datetime
+) -> dict[str, Decimal]:
+    """The shop's terms the return is made under, kept on it: a restocking fee only
+    after the law's 14 days (a statutory withdrawal cannot be charged one), and the
+    bonus store credit would carry."""
+    if settings is None:
+        return {}
+    late = options.eligibility.beyond_statutory(now)
+    return {
+        "restocking_fee_percent": settings.restocking_fee_percent if late else Decimal(0),
+        "credit_bonus_percent": settings.store_credit_bonus_percent
+        if settings.offers_store_credit
+        else Decimal(0),
+    }
 
 
 def label_url(case: Return) -> str:
@@ -161,7 +175,8 @@ def request_return(
         )
     language = customer_language(order, language)
     now = clock.now()
-    if resolution == Resolution.STORE_CREDIT and not _offers_credit(store):
+    terms = ReturnSettings.objects.filter(store=store).first()
+    if resolution == Resolution.STORE_CREDIT and not (terms and terms.offers_store_credit):
         raise ActionError(_("This shop does not offer store credit."), field="resolution")
     with translation.override(language):
         options = return_options(order, now, {item.line_id: item.unsealed for item in items})
@@ -178,6 +193,7 @@ def request_return(
         requested_at=now,
         withdrawal_deadline=deadline.last_day if deadline else None,
         refund_due=refund_due(now, store.timezone, store.country or "FI").last_day,
+        **_terms(terms, options, now),
     )
     ReturnLine.objects.bulk_create(
         [

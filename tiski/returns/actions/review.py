@@ -39,7 +39,10 @@ exchange or store credit is always given by hand in the shop: Tiski records it.
 
 The amount, unless the agent types another: the returned lines' price after discounts,
 or the order's total (shipping included, as the law wants on a full withdrawal) when
-the whole order comes back; lines inspected as not in the parcel are left out. The
+the whole order comes back; lines inspected as not in the parcel are left out. A
+return asked for after the law's 14 days, under the shop's longer window, has the
+shop's restocking fee taken off a refund (the percentage kept on the return when it was
+asked for); store credit carries the shop's bonus instead, and no fee. The
 shop is asked not to email the customer: Tiski tells them, in their language.
 """
 
@@ -337,14 +340,18 @@ def returned_quantities(case: Return) -> dict[int, int]:
     }
 
 
-def refund_amount(case: Return) -> Decimal:
-    """What the returned items cost the customer (after discounts), and the order's
-    shipping too when the whole order comes back (the law refunds the standard delivery
-    on a full withdrawal); never more than is left to refund."""
+def _percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    return (amount * percent / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+def _returned_value(case: Return) -> tuple[Decimal, Decimal]:
+    """What the returned items cost the customer (after discounts), and what the law
+    refunds: the same, or the order's total (its standard delivery included) when the
+    whole order comes back."""
     order = case.order
     lines = {line.pk: line for line in order.lines.all()}
     returned = returned_quantities(case)
-    amount = sum(
+    items = sum(
         (
             (lines[pk].total * quantity / lines[pk].quantity).quantize(CENT, ROUND_HALF_UP)
             for pk, quantity in returned.items()
@@ -352,9 +359,38 @@ def refund_amount(case: Return) -> Decimal:
         ),
         Decimal("0"),
     )
-    if lines and all(returned.get(pk) == line.quantity for pk, line in lines.items()):
-        amount = order.total
-    return max(Decimal("0"), min(amount, order.total - order.refunded_total))
+    whole = bool(lines) and all(returned.get(pk) == line.quantity for pk, line in lines.items())
+    return items, order.total if whole else items
+
+
+def restocking_fee(case: Return) -> Decimal:
+    """The shop's fee on a return asked for after the law's 14 days (its percentage is
+    kept on the return, 0 within them), of the items' price, never of the delivery."""
+    if not case.restocking_fee_percent:
+        return Decimal("0")
+    items, _value = _returned_value(case)
+    return _percent_of(items, case.restocking_fee_percent)
+
+
+def _left_to_refund(case: Return) -> Decimal:
+    return case.order.total - case.order.refunded_total
+
+
+def refund_amount(case: Return) -> Decimal:
+    """The returned items' price, with the order's delivery when the whole order comes
+    back, less the restocking fee where one applies; never more than is left to
+    refund."""
+    _items, value = _returned_value(case)
+    amount = value - restocking_fee(case)
+    return max(Decimal("0"), min(amount, _left_to_refund(case)))
+
+
+def credit_amount(case: Return) -> Decimal:
+    """Store credit instead of a refund: the full value with the shop's bonus, and no
+    restocking fee (the money stays in the shop, which the fee is meant to encourage)."""
+    _items, value = _returned_value(case)
+    value = min(value, _left_to_refund(case))
+    return max(Decimal("0"), value + _percent_of(value, case.credit_bonus_percent))
 
 
 def refund_key(case: Return) -> str:
@@ -382,7 +418,7 @@ def resolve_return(
     """Settle the return as the customer asked (``Return.resolution``) or as the agent
     chose instead (``resolution``): refund through the shop's platform where it can,
     otherwise recorded for the shop to do by hand; an exchange or store credit recorded.
-    ``amount`` (refund or credit) defaults to ``refund_amount``.
+    ``amount`` defaults to ``refund_amount`` or ``credit_amount``.
 
     Not one transaction: see the module's docstring. Refused (nothing written, nothing
     refunded) when the step is not allowed or the values are wrong.
@@ -402,8 +438,13 @@ def resolve_return(
                 field="resolution",
             )
     else:
-        amount = refund_amount(case) if amount is None else amount
-        left = case.order.total - case.order.refunded_total
+        credit = resolution == Resolution.STORE_CREDIT
+        if amount is None:
+            amount = credit_amount(case) if credit else refund_amount(case)
+        left = _left_to_refund(case)
+        if credit:
+            # Credit is not money paid back: the bonus may take it past what was paid.
+            left += _percent_of(left, case.credit_bonus_percent)
         if amount <= 0 or amount > left:
             raise ActionError(
                 _("The amount must be more than zero and at most %(left)s.")
