@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from tests.e2e.shops import WAIT, Shop
 from tests.e2e.test_order_status import PHONE, snap
 from tests.returns.test_portal import delivered_order
+from tiski.demo.content import STORES
 from tiski.returns.models import Return
 
 pytestmark = pytest.mark.browser
@@ -87,3 +88,43 @@ def test_a_finnish_customer_returns_an_item_on_a_phone(browser: Any, shop: Shop)
     finally:
         context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def test_a_signed_in_customer_picks_the_order_from_their_own(browser: Any, shop: Shop) -> None:
+    """Signed in at the demo shop (its backend signs the customer id), the widget's
+    *Return items* opens the portal with the customer's own orders listed: no number or
+    email to type."""
+    matti = next(c for c in shop_customers(shop) if c.key == "matti")
+    delivered_order(shop.store, customer_id=matti.shop_customer_id, email=matti.email)
+    delivered_order(shop.store, id="o-9", number="10999", customer_id="cus_other")
+    context = browser.new_context(viewport=PHONE, locale="fi-FI", has_touch=True)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        with page.expect_response(re.compile(r"/chat/session$"), timeout=WAIT) as session:
+            page.goto(f"{shop.url}?customer=matti")
+        assert session.value.json()["identified"] is True
+        expect(page.locator("[data-demo-accounts]")).to_contain_text(matti.name)
+        chat = page.locator("tiski-chat")
+        chat.locator(".launch").click(timeout=WAIT)
+        with context.expect_page(timeout=WAIT) as opened:
+            chat.get_by_role("link", name=fi("Return items")).click()
+        portal = opened.value
+        portal.wait_for_load_state()
+        expect(portal.get_by_role("heading", name=fi("Your orders"))).to_be_visible()
+        orders = portal.locator(".orders li")
+        expect(orders).to_have_count(1)  # not the other customer's 10999
+        expect(orders).to_contain_text("#10234")
+        snap(portal, "return-own-orders-390", full_page=True)
+        assert portal.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        orders.get_by_role("link").click()
+        heading = fi("Return items from order %(number)s") % {"number": "#10234"}
+        expect(portal.get_by_role("heading", level=1)).to_have_text(heading, timeout=WAIT)
+        assert errors == []
+    finally:
+        context.close()
+
+
+def shop_customers(shop: Shop) -> tuple[Any, ...]:
+    return next(s for s in STORES if s.slug == shop.store.slug).customers

@@ -16,6 +16,7 @@ from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
 from tiski.agents.presence import available_agents
@@ -27,7 +28,9 @@ from tiski.chat.strings import widget_strings
 from tiski.chat.visitors import (
     CustomerIdentity,
     InvalidToken,
+    Visitor,
     continue_or_start,
+    identity_hmac,
     read_token,
     verify_identity,
 )
@@ -47,6 +50,7 @@ from tiski.core.ratelimit import allow
 from tiski.events import notify_group, visitor_group
 from tiski.helpcenter import links
 from tiski.helpcenter.models import ArticleStatus, ArticleTranslation
+from tiski.returns.portal_access import customer_token
 from tiski.stores.hours import parse_business_hours
 from tiski.stores.models import Store
 
@@ -191,6 +195,17 @@ def parse_body(request: HttpRequest) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def returns_link(request: HttpRequest, store: Store, language: str, visitor: Visitor) -> str:
+    """The store's return portal in the visitor's language; for a customer the shop
+    signed in, with a token that lists their own orders there (no number and email to
+    type)."""
+    query = {"lang": language}
+    if visitor.customer is not None:
+        query["c"] = customer_token(store, visitor.customer.customer_id)
+    path = reverse("returns-portal", args=[store.slug])
+    return request.build_absolute_uri(f"{path}?{urlencode(query)}")
+
+
 @csrf_exempt
 def session(request: HttpRequest) -> HttpResponse:
     """Start or continue a visitor's chat session; see docs/chat.md for the fields."""
@@ -242,10 +257,7 @@ def session(request: HttpRequest) -> HttpResponse:
                     "greeting": greeting,
                     "languages": store.served_languages(),
                     **help_center(store, language, request),
-                    # The store's return portal, in the visitor's language.
-                    "returns_url": request.build_absolute_uri(
-                        reverse("returns-portal", args=[store.slug]) + f"?lang={language}"
-                    ),
+                    "returns_url": returns_link(request, store, language, visitor),
                 },
                 "prechat": {
                     "fields": chat.prechat_fields,
@@ -378,13 +390,43 @@ def demo_shop(request: HttpRequest, slug: str) -> HttpResponse:
     from django.shortcuts import render
 
     from tiski.demo.content import STORES
+    from tiski.demo.orders import ORDERS
 
     demo = next((s for s in STORES if s.slug == slug), None)
     store = Store.objects.filter(slug=slug).first()
     if demo is None or store is None:
         raise Http404
+    # The shop's accounts, played: ?customer=<key> signs a demo customer in the way a
+    # shop's backend would (the HMAC made here, server-side), so the widget's signed-in
+    # features (their own orders, the return portal without a lookup) can be tried.
+    ordered = {order.customer for order in ORDERS.get(slug, ())}
+    accounts = [c for c in demo.customers if c.shop_customer_id and c.key in ordered]
+    accounts = accounts[:DEMO_ACCOUNTS]
+    signed_in = next((c for c in accounts if c.key == request.GET.get("customer")), None)
+    identity = (
+        {
+            "customer_id": signed_in.shop_customer_id,
+            "email": signed_in.email,
+            "name": signed_in.name,
+            "hmac": identity_hmac(store, signed_in.shop_customer_id),
+        }
+        if signed_in
+        else None
+    )
     return render(
         request,
         "chat/demo_shop.html",
-        {"store": store, "demo": demo, "products": demo.products, "lang": demo.default_language},
+        {
+            "store": store,
+            "demo": demo,
+            "products": demo.products,
+            "lang": demo.default_language,
+            "accounts": accounts,
+            "signed_in": signed_in,
+            "identity": identity,
+        },
     )
+
+
+# The demo page offers to sign in as this many of the shop's demo customers.
+DEMO_ACCOUNTS = 3

@@ -1,7 +1,9 @@
 """The return portal, /returns/<store slug>/: a customer sends items back with no agent.
 
 1. Find the order by its number and email (``selfservice.lookup_order``: its rate limits,
-   one answer for a wrong number or a wrong email, 429 over a limit).
+   one answer for a wrong number or a wrong email, 429 over a limit), or, for a customer
+   the shop signed in (the widget's link carries ``portal_access.customer_token``),
+   choose one of their recent orders.
 2. Choose items, a reason each, photos, and the resolution; ``request_return`` stores
    it. The order travels between the steps in a signed, time-limited token
    (``portal_access``), never as an id the form could change.
@@ -37,6 +39,7 @@ from tiski.returns.cases import once
 from tiski.returns.label import label_pdf
 from tiski.returns.models import Return
 from tiski.returns.portal_access import (
+    customer_from_token,
     order_from_token,
     order_token,
     return_from_signature,
@@ -50,7 +53,15 @@ from tiski.returns.portal_forms import (
 )
 from tiski.returns.reasons import reason_label, reason_labels
 from tiski.shop.models import Order
-from tiski.shop.selfservice import LOOKUP_WINDOW, MAX_NUMBER, Found, lookup_order, store_zone
+from tiski.shop.selfservice import (
+    LOOKUP_WINDOW,
+    MAX_NUMBER,
+    Found,
+    customer_orders,
+    for_customer,
+    lookup_order,
+    store_zone,
+)
 from tiski.shop.selfservice_views import LookupForm, ink, page_language
 from tiski.stores.models import Store
 
@@ -138,13 +149,45 @@ def _find_order(request: HttpRequest, store: Store, language: str) -> HttpRespon
                     "Check both and try again."
                 ),
             )
+    signed_in = request.GET.get("c", "")
     context = _context(
-        store, language, form=form, problem=problem, has_errors=bool(problem or form.errors)
+        store,
+        language,
+        form=form,
+        problem=problem,
+        has_errors=bool(problem or form.errors),
+        own_orders=_own_orders(store, signed_in, language),
+        signed_in=signed_in,
+        keep={"c": signed_in} if signed_in else None,
     )
     response = render(request, "returns/portal/find.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(LOOKUP_WINDOW)
     return response
+
+
+# How many of a signed-in customer's newest orders the first step lists.
+OWN_ORDERS = 10
+
+
+def _own_orders(store: Store, token: str, language: str) -> list[dict[str, Any]] | None:
+    """A signed-in customer's newest orders, each with the links that go on with it;
+    None when the token names nobody (no token, forged, expired, another store's)."""
+    customer_id = customer_from_token(store, token)
+    if customer_id is None:
+        return None
+    zone = store_zone(store)
+    listed = []
+    for order in customer_orders(store, customer_id, limit=OWN_ORDERS):
+        query = _lang_query(language, t=order_token(order))
+        listed.append(
+            {
+                "order": for_customer(order, zone),
+                "cancelled": order.cancelled_at is not None,
+                "url": reverse("returns-portal-items", args=[store.slug]) + query,
+            }
+        )
+    return listed
 
 
 # --- step 2: choose the items ----------------------------------------------------------

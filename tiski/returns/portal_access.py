@@ -1,11 +1,16 @@
 """Who may go on in the return portal, without a session or a login.
 
 A customer proves an order is theirs once, with its number and email
-(``selfservice.lookup_order``, rate-limited). What they carry to the next step is a
-signed, time-limited token naming that order in that store; an order id typed into the
-form is never believed. A return, once made, is reached by a signature over its store
-and number: the confirmation page and the label PDF are open to whoever holds the link,
-as a label printed on paper is, and to no one who could only guess it.
+(``selfservice.lookup_order``, rate-limited), or arrives signed in: the shop signed
+their customer id for the chat widget (an HMAC the widget's session checked), and the
+widget's *Return items* link carries a token naming that customer in that store, so the
+portal lists their own orders (``selfservice.customer_orders``) to choose from.
+
+What they carry to the next step is a signed, time-limited token naming that order in
+that store; an order id typed into the form is never believed. A return, once made, is
+reached by a signature over its store and number: the confirmation page and the label
+PDF are open to whoever holds the link, as a label printed on paper is, and to no one
+who could only guess it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from tiski.shop.models import Order
 from tiski.stores.models import Store
 
 ORDER_SALT = "tiski.returns.portal.order"
+CUSTOMER_SALT = "tiski.returns.portal.customer"
 RETURN_SALT = "tiski.returns.portal.return"
 # Long enough to choose items, find the photos and write a note; short enough that a
 # link left in a shared browser's history soon opens nothing.
@@ -39,6 +45,30 @@ def order_from_token(store: Store, token: str) -> Order | None:
     if store_id != str(store.pk) or not order_id.isdigit():
         return None
     return Order.objects.filter(store=store, pk=int(order_id)).select_related("store").first()
+
+
+def customer_token(store: Store, customer_id: str) -> str:
+    """A token that lists the orders of the shop's customer ``customer_id`` for a while.
+    Only ever made from an identity the store's HMAC vouched for."""
+    return signing.TimestampSigner(salt=CUSTOMER_SALT).sign_object(
+        {"s": store.pk, "c": customer_id}
+    )
+
+
+def customer_from_token(store: Store, token: str) -> str | None:
+    """The customer id ``token`` names, if it is genuine, recent and of ``store``."""
+    if not token:
+        return None
+    try:
+        value = signing.TimestampSigner(salt=CUSTOMER_SALT).unsign_object(
+            token, max_age=ORDER_TOKEN_AGE
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(value, dict) or value.get("s") != store.pk:
+        return None
+    customer_id = value.get("c")
+    return customer_id if isinstance(customer_id, str) and customer_id else None
 
 
 def return_signature(case: Return) -> str:
