@@ -14,7 +14,7 @@ from tests.returns.test_complaints import PHOTO, line
 from tests.returns.test_request import delivered, item
 from tests.shop.test_selfservice import stored
 from tiski.agents.models import Agent, Role
-from tiski.conversations.models import Conversation, Message
+from tiski.conversations.models import Conversation, DeliveryStatus, Message
 from tiski.core import clock
 from tiski.returns.actions import request_return
 from tiski.returns.actions.complaints import ComplaintItem, file_complaint
@@ -130,6 +130,22 @@ def test_an_accepted_answer_goes_by_email_and_shows_when(
     assert "complaint-in-time" in html
     assert 'action="' + answer_url(polish) + '"' not in html  # no second answer offered
     assert "complaint-due-" not in html  # the clock stopped
+
+
+def test_an_answer_whose_email_failed_is_not_counted_as_given(
+    polish: Complaint, kubek_agent: Agent
+) -> None:
+    client = logged_in(kubek_agent)
+    with clock.frozen_at(datetime(2025, 6, 10, 9, 0, tzinfo=WARSAW)):
+        client.post(answer_url(polish), {"decision": "reject", "text": "Odrzucamy."}, headers=HTMX)
+    complaint = Complaint.objects.get(pk=polish.pk)
+    assert complaint.answer_message is not None
+    html = page(client, complaint)
+    assert "complaint-in-time" in html and "complaint-undelivered" not in html
+    # The mail server bounced it: the answer has not reached the customer.
+    Message.objects.filter(pk=complaint.answer_message.pk).update(status=DeliveryStatus.FAILED)
+    html = page(client, complaint)
+    assert "complaint-undelivered" in html and "complaint-in-time" not in html
 
 
 def test_a_late_answer_is_marked_late(polish: Complaint, kubek_agent: Agent) -> None:

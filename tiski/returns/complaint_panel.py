@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tiski.conversations.models import DeliveryStatus
 from tiski.core import clock
 from tiski.returns.actions.complaints import OPEN
 from tiski.returns.deadlines import (
@@ -42,8 +43,11 @@ class ComplaintPanel:
     lines: list[ComplaintLine]
     # Poland's answer date while no answer has gone out.
     clock: AnswerClock | None
-    # Once answered where an answer date applies: whether the answer kept it.
+    # Once answered where an answer date applies: whether the answer kept it (None
+    # when its email failed: then it has not reached the customer at all).
     answered_in_time: bool | None
+    # The answer's email could not be delivered: it must reach the customer another way.
+    answer_failed: bool
     notes: list[str]
     can_answer: bool
     remedies: list[tuple[str, str]]
@@ -82,7 +86,13 @@ def build_complaint_panel(complaint: Complaint) -> ComplaintPanel:
     polish = complaint.answer_due is not None
     open_ = complaint.status in OPEN and complaint.answered_at is None
     in_time = None
-    if polish and complaint.answered_at is not None:
+    # Polish law takes an answer as given when it reaches the customer (Kodeks cywilny
+    # art. 61); an email does at once, unless it bounces.
+    failed = (
+        complaint.answer_message is not None
+        and complaint.answer_message.status == DeliveryStatus.FAILED
+    )
+    if polish and complaint.answered_at is not None and not failed:
         in_time = done_in_time(
             polish_complaint_answer_due(complaint.received_at), complaint.answered_at
         )
@@ -106,6 +116,7 @@ def build_complaint_panel(complaint: Complaint) -> ComplaintPanel:
         ),
         clock=answer_clock(complaint) if polish and open_ else None,
         answered_in_time=in_time,
+        answer_failed=failed,
         notes=notes,
         can_answer=open_,
         remedies=[(str(value), str(label)) for value, label in Remedy.choices],
