@@ -152,14 +152,17 @@ def test_attachments_are_stored_with_sniffed_types(store: Store, settings: objec
             IncomingFile("kuva.png", PNG, "image/png"),
             IncomingFile("fake.jpg", b"<svg onload=alert(1)>", "image/jpeg"),
             IncomingFile("../../etc/passwd", b"root:x", "text/plain"),
+            # A phone's photo, whatever the mail client called it.
+            IncomingFile("IMG_2041.HEIC", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 32, ""),
         ],
     )
-    attachments = list(Attachment.objects.filter(message=received.message))
+    attachments = list(Attachment.objects.filter(message=received.message).order_by("pk"))
     assert [a.content_type for a in attachments] == [
         "image/png",
         # Declared an image, is not one: never shown inline.
         "application/octet-stream",
         "text/plain",
+        "image/heic",
     ]
     assert attachments[2].filename == "passwd"
     assert attachments[0].file.read() == PNG

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import SYSTEM
 from tests.mail.test_admin import staff
+from tests.returns.test_request import delivered, item
+from tests.shop.test_selfservice import stored
+from tiski.returns.actions import request_return
 from tiski.returns.models import ReturnSettings
 from tiski.stores.models import Store
 
@@ -39,3 +43,12 @@ def test_terms_are_saved_and_bad_ones_refused_at_the_field(store: Store) -> None
         30,
         {"Hygienia": "sealed_hygiene"},
     )
+
+
+def test_a_return_in_the_admin_shows_its_reasons_in_words(store: Store) -> None:
+    order = stored(store, language="fi", fulfillment_status="fulfilled", fulfillments=delivered(3))
+    case = request_return(order, items=[item(order, "l-1", reason="too_small")], actor=SYSTEM)
+    page = staff(store).get(f"/admin/returns/return/{case.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Too small" in html and ">too_small<" not in html

@@ -37,9 +37,17 @@ class IncomingFile:
     content_id: str = ""
 
 
+# HEIF brands of the photos phones take (iPhone: heic; some Androids: mif1, heix).
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
 def sniff_type(content: bytes) -> str | None:
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "image/webp"
+    if content[4:8] == b"ftyp" and content[8:12] in HEIF_BRANDS:
+        # A phone's photo: stored as what it is, served as a download (few browsers
+        # show HEIC inline).
+        return "image/heic"
     for signature, content_type in _SIGNATURES:
         if content.startswith(signature):
             return content_type

@@ -16,6 +16,7 @@ from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.returns.actions.settings import check_return_settings, save_return_settings
 from tiski.returns.models import Complaint, ComplaintLine, Return, ReturnLine, ReturnSettings
+from tiski.returns.reasons import reason_label
 
 
 class ReadOnly:
@@ -33,9 +34,14 @@ class ReadOnly:
 
 class ReturnLineInline(ReadOnly, admin.TabularInline[ReturnLine, Return]):
     model = ReturnLine
-    fields = ("order_line", "quantity", "reason", "exchange_variant", "note", "grade")
+    fields = ("order_line", "quantity", "reason_text", "exchange_variant", "note", "grade")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=_("reason"))
+    def reason_text(self, line: ReturnLine) -> str:
+        # The store's own words for it, as the panel shows them, not the stored code.
+        return reason_label(line.return_case.store, line.reason)
 
 
 @admin.register(Return)

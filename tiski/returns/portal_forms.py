@@ -31,8 +31,6 @@ from tiski.shop.models import Order, OrderLine, ProductVariant
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-# HEIF brands of the photos phones take (iPhone: heic; some Androids: mif1, heix).
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
 
@@ -291,11 +289,7 @@ class ReturnForm(forms.Form):
 def photo_type(content: bytes) -> str | None:
     """The image type the bytes are, of those the portal takes; None for anything else."""
     sniffed = sniff_type(content)
-    if sniffed in PHOTO_TYPES:
-        return sniffed
-    if content[4:8] == b"ftyp" and content[8:12] in _HEIF_BRANDS:
-        return "image/heic"
-    return None
+    return sniffed if sniffed in PHOTO_TYPES else None
 
 
 def check_photos(uploads: Sequence[UploadedFile]) -> list[IncomingFile]:
