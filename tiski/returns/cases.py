@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
 from tiski.returns.models import Complaint, Return
-from tiski.returns.portal_access import ORDER_TOKEN_AGE
 from tiski.shop.models import Order
 from tiski.stores.models import Store
 
@@ -41,16 +39,16 @@ def customer_language(order: Order, wanted: str) -> str:
 def once(model: type[CaseT], order: Order, submission: str, make: Callable[[], CaseT]) -> CaseT:
     """``make()`` for a customer's form, once per ``submission`` key: a double tap on a
     phone sends the form twice, and the second copy must find the first's case instead
-    of making another of what is left. The order's row lock puts the copies in line."""
-    key = f"returns-once:{model.__name__}:{order.pk}:{submission}"
+    of making another of what is left. The order's row lock puts the copies in line; the
+    key is stored on the case (unique per order), so every process sees it."""
+    if not submission:
+        return make()  # no key, nothing to match: "" is every case made without one
     with transaction.atomic():
         Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").first()
-        earlier = cache.get(key)
-        if earlier:
-            found = model.objects.filter(order=order, number=earlier).first()
-            if found is not None:
-                return found
+        earlier = model.objects.filter(order=order, submission=submission).first()
+        if earlier is not None:
+            return earlier
         case = make()
-        # As long as the portal's order token lives: a later copy cannot come from the form.
-        cache.set(key, case.number, ORDER_TOKEN_AGE)
+        case.submission = submission
+        case.save(update_fields=["submission"])
         return case

@@ -68,6 +68,8 @@ class Return(models.Model):
     )
     # Per store, shown as "R1001" beside the store's reference prefix.
     number = models.PositiveIntegerField()
+    # The portal form's one-time key: the same form sent twice makes one case.
+    submission = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
     )
@@ -96,7 +98,12 @@ class Return(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["store", "number"], name="return_store_number")
+            models.UniqueConstraint(fields=["store", "number"], name="return_store_number"),
+            models.UniqueConstraint(
+                fields=["order", "submission"],
+                condition=~models.Q(submission=""),
+                name="return_submitted_once",
+            ),
         ]
         verbose_name = _("return")
         verbose_name_plural = _("returns")
@@ -180,6 +187,8 @@ class Complaint(models.Model):
     )
     # Per store, shown as "C1001".
     number = models.PositiveIntegerField()
+    # The portal form's one-time key: the same form sent twice makes one case.
+    submission = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -217,7 +226,12 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["store", "number"], name="complaint_store_number")
+            models.UniqueConstraint(fields=["store", "number"], name="complaint_store_number"),
+            models.UniqueConstraint(
+                fields=["order", "submission"],
+                condition=~models.Q(submission=""),
+                name="complaint_submitted_once",
+            ),
         ]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
