@@ -16,8 +16,10 @@ reconnects asks for "everything after seq N" and misses nothing.
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -140,12 +142,31 @@ class _Fanout:
         self.loop = loop
         self.queue: asyncio.Queue[Event | tuple[str, dict[str, Any]]] = asyncio.Queue()
         self.task = loop.create_task(self._run(), name="tiski-event-fanout")
+        # Events from other threads wait here until the loop takes them in. A writer's
+        # batch commits an event per message: one wake-up of the loop per batch, not one
+        # per event (each is a syscall on the loop's self-pipe and a callback).
+        self.incoming: collections.deque[Event | tuple[str, dict[str, Any]]] = collections.deque()
+        self.lock = threading.Lock()
+        self.woken = False
 
     def put(self, event: Event | tuple[str, dict[str, Any]]) -> None:
         if _on_loop_thread(self.loop):
             self.queue.put_nowait(event)
-        else:
-            self.loop.call_soon_threadsafe(self.queue.put_nowait, event)
+            return
+        with self.lock:
+            self.incoming.append(event)
+            if self.woken:
+                return
+            self.woken = True
+        self.loop.call_soon_threadsafe(self._take_incoming)
+
+    def _take_incoming(self) -> None:
+        with self.lock:
+            self.woken = False
+            taken = list(self.incoming)
+            self.incoming.clear()
+        for event in taken:  # in the order they were published
+            self.queue.put_nowait(event)
 
     async def _run(self) -> None:
         layer = get_channel_layer()

@@ -117,3 +117,49 @@ async def test_the_fanout_sends_all_queued_events_in_one_turn(
     finally:
         fanout.task.cancel()
         bind_server_loop(None)
+
+
+async def test_events_from_another_thread_wake_the_loop_once_and_keep_their_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layer = LocalChannelLayer(capacity=1000)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
+    channel = await layer.new_channel()
+    await layer.group_add(store_group(7), channel)
+    loop = asyncio.get_running_loop()
+    bind_server_loop(loop)
+    fanout = events._fanout
+    assert fanout is not None
+    wakes = []
+    real = loop.call_soon_threadsafe
+
+    def counted(callback: Any, *args: Any) -> Any:
+        wakes.append(callback)
+        return real(callback, *args)
+
+    monkeypatch.setattr(loop, "call_soon_threadsafe", counted)
+    try:
+        await asyncio.sleep(0)
+
+        def writer_batch() -> None:  # the chat writer's thread committing a batch
+            for n in range(50):
+                fanout.put(Noted(store_id=7, actor=Actor.system(), n=n))
+
+        await asyncio.to_thread(writer_batch)
+        got: list[int] = []
+        for _ in range(20):
+            await asyncio.sleep(0)
+            while (message := layer.receive_nowait(channel)) is not None:
+                got.append(message["event"]["n"])
+            if len(got) == 50:
+                break
+        assert got == list(range(50))
+        assert len([w for w in wakes if getattr(w, "__self__", None) is fanout]) == 1
+        # A later batch wakes it again.
+        await asyncio.to_thread(fanout.put, Noted(store_id=7, actor=Actor.system(), n=50))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert layer.receive_nowait(channel)["event"]["n"] == 50  # type: ignore[index]
+    finally:
+        fanout.task.cancel()
+        bind_server_loop(None)
