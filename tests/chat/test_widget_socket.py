@@ -67,12 +67,39 @@ async def test_the_agents_reply_arrives_live_and_notes_never_do(
     await db(add_note)(conversation, actor=actor, author=shop_agent, text="salainen muistiinpano")
     await db(send_reply)(conversation, actor=actor, author=shop_agent, text="Vastaus tulee!")
     event = await next_of(socket, "message.created")
-    while event["event"]["direction"] == "in":  # our own message comes back as an event too
-        event = await next_of(socket, "message.created")
     assert event["event"]["body_text"] == "Vastaus tulee!"
     assert "actor" not in event["event"]
     # The note was published before the reply; had it reached the widget, it came first.
     await socket.disconnect()
+
+
+async def test_the_sender_is_not_echoed_its_own_message_but_its_other_tabs_are(
+    shop: Store, shop_agent: Agent
+) -> None:
+    visitor = await new_visitor(shop)
+    first = await widget_socket(shop, visitor)
+    await first.send_json_to({"type": "message", "client_id": "a", "text": "eka"})
+    ack = await next_of(first, "ack")
+    second = await widget_socket(shop, visitor)  # the same visitor in another tab
+    await second.send_json_to({"type": "message", "client_id": "b", "text": "toka"})
+    await next_of(second, "ack")
+    # The first tab hears the second tab's message; the second does not hear it again.
+    echoed = await next_of(first, "message.created")
+    assert echoed["event"]["body_text"] == "toka"
+    conversation = await db(Conversation.objects.get)(pk=ack["conversation_id"])
+    actor = Actor.for_agent(shop_agent)
+    await db(send_reply)(conversation, actor=actor, author=shop_agent, text="vastaus")
+    for socket in (first, second):
+        event = await next_of(socket, "message.created")
+        assert event["event"]["body_text"] == "vastaus"  # nothing of its own came before
+    # Resent after a lost ack: a duplicate, still no echo, and nothing held back for it.
+    await second.send_json_to({"type": "message", "client_id": "b", "text": "toka"})
+    assert (await next_of(second, "ack"))["duplicate"] is True
+    await db(send_reply)(conversation, actor=actor, author=shop_agent, text="toinen vastaus")
+    event = await next_of(second, "message.created")
+    assert event["event"]["body_text"] == "toinen vastaus"
+    for socket in (first, second):
+        await socket.disconnect()
 
 
 async def test_a_reconnecting_visitor_gets_exactly_what_it_missed(

@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 5000
 MAX_CLIENT_ID = 64
+# Messages in flight on one socket whose echo is held back; more means events were lost.
+MAX_UNECHOED = 256
 
 # Close codes (4000-4999 are the application's).
 CLOSE_INVALID_TOKEN = 4401
@@ -85,6 +87,10 @@ class WidgetConsumer(JsonSocket):
         self.lookups = TokenBucket(rate=0.2, burst=5)
         self.client = str(client)
         self.strikes = 0
+        # External ids of messages this socket sent whose event has not come back yet:
+        # the ack already told the sender everything the event would, so the event is
+        # not sent to this socket again (other tabs of the visitor still get it).
+        self.unechoed: set[str] = set()
         await self.accept()
         # Told about conversations this visitor starts elsewhere (an upload over HTTP).
         await self.channel_layer.group_add(
@@ -195,11 +201,18 @@ class WidgetConsumer(JsonSocket):
             external_id=f"chat:{client_id}",
             conversation=conversation,
         )
+        if len(self.unechoed) >= MAX_UNECHOED:
+            self.unechoed.clear()  # events lost on the way: echoing again is harmless
+        self.unechoed.add(inbound.external_id)
         try:
             outcome = await writer().submit(inbound)
         except Exception:
+            self.unechoed.discard(inbound.external_id)
             await self.error("unavailable", "Not stored; send it again.", client_id=client_id)
             return
+        if isinstance(outcome, ActionError) or outcome.duplicate:
+            # No event follows a refusal or a message stored before.
+            self.unechoed.discard(inbound.external_id)
         if isinstance(outcome, ActionError):
             await self.error(outcome.code, outcome.message, client_id=client_id)
             return
@@ -362,6 +375,9 @@ class WidgetConsumer(JsonSocket):
 
     async def tiski_event(self, message: dict[str, Any]) -> None:
         event = message["event"]
+        if event.get("type") == "message.created" and event.get("external_id") in self.unechoed:
+            self.unechoed.discard(event["external_id"])
+            return
         if event.get("type") == "conversation.status_changed" and self.conversation is not None:
             self.conversation.status = event.get("status", self.conversation.status)
         await self.send_json({"type": "event", "event": self._for_visitor(event)})
