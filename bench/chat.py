@@ -1050,47 +1050,14 @@ class Results:
     notes: list[str] = field(default_factory=list)
 
 
-def dirty_kb() -> int | None:
-    """Page cache waiting to be written to disk (Linux), in kB; None where unknown."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("Dirty:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def settle() -> None:
-    """Write out what earlier targets left in the page cache before measuring the next.
-
-    The targets run one after the other on one disk: SQLite's database and the relay's
-    logs are still being written back while the next target runs, and PostgreSQL's
-    commits (an fsync each) wait behind that writeback. A desk does not share its disk
-    with a benchmark's previous target, so each target starts with it written out.
-    """
-    before = dirty_kb()
-    started = time.monotonic()
-    os.sync()
-    say(
-        f"  settled the disk: {before if before is not None else '?'} kB dirty written out "
-        f"in {time.monotonic() - started:.1f} s"
-    )
-
-
 def measure(run: Run, target: Target, results: Results) -> None:
     phases = run.args.only.split(",")
     say(f"--- {target.name} ---")
-    settle()
     if "idle" in phases:
         results.idle.append(measure_idle(run, target, run.args.idle))
     if "latency" in phases:
-        if "idle" in phases:
-            settle()
         results.latency.append(measure_latency(run, target))
     if "throughput" in phases:
-        if "idle" in phases or "latency" in phases:
-            settle()
         results.ladders.append(measure_throughput(run, target))
     if not target.is_relay and target.sent:
         out = run.path(f"{target.name}-stored.json")
