@@ -22,7 +22,7 @@ from tiski.conversations.models import Message
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.returns.actions import request_return, resolve_return
-from tiski.returns.actions.review import credit_amount, refund_amount, restocking_fee
+from tiski.returns.actions.review import amounts, refund_amount
 from tiski.returns.actions.settings import save_return_settings
 from tiski.returns.customer_texts import percent
 from tiski.returns.eligibility import (
@@ -125,7 +125,7 @@ def test_an_order_still_arriving_is_within_the_law_s_period() -> None:
 def test_no_fee_within_the_law_s_14_days(terms: Store) -> None:
     case = whole(received(terms, 13))
     assert case.restocking_fee_percent == 0
-    assert restocking_fee(case) == 0
+    assert amounts(case).fee == 0
     # The whole order back: its total, delivery included.
     assert refund_amount(case) == Decimal("129.90")
 
@@ -134,18 +134,18 @@ def test_the_fee_after_the_law_s_14_days_comes_off_the_items_price(terms: Store)
     case = whole(received(terms, 20))
     assert case.restocking_fee_percent == Decimal("10")
     # 10 % of the items' 124.90, not of the delivery.
-    assert restocking_fee(case) == Decimal("12.49")
+    assert amounts(case).fee == Decimal("12.49")
     assert refund_amount(case) == Decimal("129.90") - Decimal("12.49")
     # Store credit carries the bonus and no fee.
-    assert credit_amount(case) == Decimal("142.89")
+    assert amounts(case).credit == Decimal("142.89")
 
 
 def test_a_part_of_the_order_pays_the_fee_on_its_own_price(terms: Store) -> None:
     order = received(terms, 20)
     case = request_return(order, items=[item(order, "l-2", 1)], actor=SYSTEM)
-    assert restocking_fee(case) == Decimal("1.25")
+    assert amounts(case).fee == Decimal("1.25")
     assert refund_amount(case) == Decimal("11.25")
-    assert credit_amount(case) == Decimal("13.75")
+    assert amounts(case).credit == Decimal("13.75")
 
 
 def test_terms_changed_later_do_not_change_a_return_already_asked_for(terms: Store) -> None:
@@ -162,7 +162,7 @@ def test_without_store_credit_there_is_no_bonus(store: Store) -> None:
     save_return_settings(store, actor=SYSTEM, store_credit_bonus_percent=Decimal("15"))
     case = whole(received(store, 3))
     assert case.credit_bonus_percent == 0
-    assert credit_amount(case) == Decimal("129.90")
+    assert amounts(case).credit == Decimal("129.90")
 
 
 # -- settling with the terms -----------------------------------------------------------------

@@ -1,15 +1,20 @@
-"""What returns and complaints share: their per-store numbers and the language the
-customer is answered in."""
+"""What returns and complaints share: their per-store numbers, the language the
+customer is answered in, the conversation each opens, and one case per form sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Max
 
-from tiski.returns.models import Complaint, Return
+from tiski.contacts.actions import IdentityInput
+from tiski.contacts.models import IdentityKind
+from tiski.conversations.actions import InboundMessage, receive_message
+from tiski.conversations.attachments import IncomingFile
+from tiski.conversations.models import Channel, Conversation
+from tiski.returns.models import Case, Complaint, Return
 from tiski.shop.models import Order
 from tiski.stores.models import Store
 
@@ -52,3 +57,28 @@ def once(model: type[CaseT], order: Order, submission: str, make: Callable[[], C
         case.submission = submission
         case.save(update_fields=["submission"])
         return case
+
+
+def open_conversation(
+    case: Case, order: Order, *, subject: str, text: str, photos: Sequence[IncomingFile] = ()
+) -> Conversation:
+    """The case's own inbox conversation, as if the customer had emailed ``text`` from
+    the order's address (the photos attached), kept on the case."""
+    received = receive_message(
+        InboundMessage(
+            store=case.store,
+            channel=Channel.EMAIL,
+            sender=[IdentityInput(IdentityKind.EMAIL, order.email)],
+            sender_name=order.customer_name,
+            subject=subject,
+            text=text,
+            language=case.language,
+            # Stable per case: storing it twice finds the first message.
+            external_id=f"tiski-{type(case).__name__.lower()}-{case.store_id}-{case.number}",
+            new_thread=True,
+            attachments=tuple(photos),
+        )
+    )
+    case.conversation = received.conversation
+    case.save(update_fields=["conversation"])
+    return received.conversation

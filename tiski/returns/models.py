@@ -11,6 +11,8 @@ within 14 days or it is deemed accepted (``deadlines.py``).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,20 +58,56 @@ class ReturnReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
-class Return(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="returns")
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+class Case(models.Model):
+    """What a return and a complaint share: the order it is about, the inbox
+    conversation it is handled in, its per-store number and the customer's language."""
+
+    # "R" or "C": the number as the customer and the staff read it, "R1001".
+    prefix: ClassVar[str] = ""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="%(class)ss")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="%(class)ss")
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="returns"
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="%(class)ss"
     )
-    # The inbox conversation the return is handled in.
+    # The inbox conversation the case is handled in.
     conversation = models.OneToOneField(
-        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="return_case"
+        Conversation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)s_case",
     )
-    # Per store, shown as "R1001" beside the store's reference prefix.
+    # Per store, shown with the prefix.
     number = models.PositiveIntegerField()
     # The portal form's one-time key: the same form sent twice makes one case.
     submission = models.CharField(max_length=64, blank=True, default="")
+    language = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="%(class)s_store_number"),
+            models.UniqueConstraint(
+                fields=["order", "submission"],
+                condition=~models.Q(submission=""),
+                name="%(class)s_submitted_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.prefix}{self.number}"
+
+
+class Return(Case):
+    prefix = "R"
+
     status = models.CharField(
         _("status"), max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
     )
@@ -77,7 +115,6 @@ class Return(models.Model):
         _("resolution"), max_length=20, choices=Resolution.choices, default=Resolution.REFUND
     )
     comment = models.TextField(_("comment"), blank=True)
-    language = models.CharField(max_length=8)
     # The customer's notice of withdrawal: the refund's 14 days run from it.
     requested_at = models.DateTimeField()
     # The last day of the withdrawal period when it was asked for (store time zone).
@@ -92,28 +129,11 @@ class Return(models.Model):
     rejection_reason = models.TextField(blank=True)
     # Set when the money went back (or credit or the exchange went out).
     resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-requested_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["store", "number"], name="return_store_number"),
-            models.UniqueConstraint(
-                fields=["order", "submission"],
-                condition=~models.Q(submission=""),
-                name="return_submitted_once",
-            ),
-        ]
         verbose_name = _("return")
         verbose_name_plural = _("returns")
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"R{self.number}"
 
 
 class InspectionGrade(models.TextChoices):
@@ -172,23 +192,9 @@ class Remedy(models.TextChoices):
     REFUND = "refund", _("Refund")
 
 
-class Complaint(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="complaints")
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="complaints")
-    contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
-    )
-    conversation = models.OneToOneField(
-        Conversation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaint_case",
-    )
-    # Per store, shown as "C1001".
-    number = models.PositiveIntegerField()
-    # The portal form's one-time key: the same form sent twice makes one case.
-    submission = models.CharField(max_length=64, blank=True, default="")
+class Complaint(Case):
+    prefix = "C"
+
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -202,7 +208,6 @@ class Complaint(models.Model):
     decided_remedy = models.CharField(
         _("remedy given"), max_length=20, choices=Remedy.choices, blank=True
     )
-    language = models.CharField(max_length=8)
     received_at = models.DateTimeField()
     # The goods' delivery, from which the two years of liability run.
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -220,28 +225,11 @@ class Complaint(models.Model):
     )
     # The last deadline warning given (a DeadlineStatus), so each is given once.
     warned = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-received_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["store", "number"], name="complaint_store_number"),
-            models.UniqueConstraint(
-                fields=["order", "submission"],
-                condition=~models.Q(submission=""),
-                name="complaint_submitted_once",
-            ),
-        ]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"C{self.number}"
 
 
 class ComplaintLine(models.Model):

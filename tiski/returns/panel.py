@@ -19,11 +19,9 @@ from django.utils.translation import ngettext
 from tiski.returns.actions.review import (
     SETTLES_AS,
     allowed_steps,
-    credit_amount,
-    refund_amount,
+    amounts,
     refund_due_for,
     refund_key,
-    restocking_fee,
 )
 from tiski.returns.customer_texts import percent
 from tiski.returns.models import (
@@ -154,10 +152,11 @@ def build_panel(case: Return) -> ReturnPanel:
     labels = reason_labels(case.store)
     today = timezone.localtime(timezone.now(), timezone=ZoneInfo(case.store.timezone)).date()
     can_settle = any(to in steps for to in SETTLES_AS.values())
-    refund = refund_amount(case) if can_settle else None
-    credit = credit_amount(case) if can_settle else None
+    usual = amounts(case) if can_settle else None
+    refund = usual.refund if usual else None
+    credit = usual.credit if usual else None
     suggested = credit if case.resolution == Resolution.STORE_CREDIT else refund
-    fee = restocking_fee(case) if can_settle else Decimal(0)
+    fee = usual.fee if usual else Decimal(0)
     currency = case.order.currency
     return ReturnPanel(
         case=case,

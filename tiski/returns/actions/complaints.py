@@ -24,23 +24,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tiski.agents.models import Agent
-from tiski.contacts.actions import IdentityInput
-from tiski.contacts.models import IdentityKind
 from tiski.conversations.actions import (
-    InboundMessage,
     add_note,
     change_priority,
-    receive_message,
     send_automatic_reply,
     send_reply,
 )
 from tiski.conversations.attachments import IncomingFile, sniff_type
-from tiski.conversations.models import Channel, Priority
+from tiski.conversations.models import Priority
 from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.events import publish
-from tiski.returns.cases import customer_language, next_number
+from tiski.returns.cases import customer_language, next_number, open_conversation
 from tiski.returns.deadlines import (
     DeadlineStatus,
     complaint_window,
@@ -220,28 +216,13 @@ def _open_conversation(
                 "Thank you, we have received your complaint %(reference)s about order "
                 "%(number)s. We will look into it and answer you as soon as we can."
             ) % {"reference": complaint.reference, "number": order.display_number}
-    received = receive_message(
-        InboundMessage(
-            store=complaint.store,
-            channel=Channel.EMAIL,
-            sender=[IdentityInput(IdentityKind.EMAIL, order.email)],
-            sender_name=order.customer_name,
-            subject=subject,
-            text=text,
-            language=complaint.language,
-            external_id=f"tiski-complaint-{complaint.store_id}-{complaint.number}",
-            new_thread=True,
-            attachments=tuple(photos),
-        )
-    )
-    complaint.conversation = received.conversation
-    complaint.save(update_fields=["conversation"])
+    conversation = open_conversation(complaint, order, subject=subject, text=text, photos=photos)
     # The legal points, for the agents, in the store's language.
     with translation.override(complaint.store.default_language):
         rendered = [str(getattr(note, "text", note)) for note in notes]
     if rendered:
-        add_note(received.conversation, actor=actor, text="\n\n".join(rendered))
-    send_automatic_reply(received.conversation, actor=actor, text=confirmation)
+        add_note(conversation, actor=actor, text="\n\n".join(rendered))
+    send_automatic_reply(conversation, actor=actor, text=confirmation)
 
 
 @transaction.atomic

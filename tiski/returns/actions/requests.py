@@ -13,16 +13,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tiski.contacts.actions import IdentityInput
-from tiski.contacts.models import IdentityKind
-from tiski.conversations.actions import InboundMessage, receive_message, send_automatic_reply
+from tiski.conversations.actions import send_automatic_reply
 from tiski.conversations.attachments import IncomingFile
-from tiski.conversations.models import Channel
 from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.errors import ActionError
 from tiski.events import publish
-from tiski.returns.cases import customer_language, next_number
+from tiski.returns.cases import customer_language, next_number, open_conversation
 from tiski.returns.deadlines import refund_due
 from tiski.returns.events import ReturnRequested
 from tiski.returns.models import (
@@ -263,20 +260,5 @@ def _open_conversation(
             "number": order.display_number,
             "label": label_url(case),
         }
-    received = receive_message(
-        InboundMessage(
-            store=case.store,
-            channel=Channel.EMAIL,
-            sender=[IdentityInput(IdentityKind.EMAIL, order.email)],
-            sender_name=order.customer_name,
-            subject=subject,
-            text=request,
-            language=case.language,
-            external_id=f"tiski-return-{case.store_id}-{case.number}",
-            new_thread=True,
-            attachments=tuple(photos),
-        )
-    )
-    case.conversation = received.conversation
-    case.save(update_fields=["conversation"])
-    send_automatic_reply(received.conversation, actor=actor, text=confirmation)
+    conversation = open_conversation(case, order, subject=subject, text=request, photos=photos)
+    send_automatic_reply(conversation, actor=actor, text=confirmation)

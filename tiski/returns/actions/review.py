@@ -363,34 +363,35 @@ def _returned_value(case: Return) -> tuple[Decimal, Decimal]:
     return items, order.total if whole else items
 
 
-def restocking_fee(case: Return) -> Decimal:
-    """The shop's fee on a return asked for after the law's 14 days (its percentage is
-    kept on the return, 0 within them), of the items' price, never of the delivery."""
-    if not case.restocking_fee_percent:
-        return Decimal("0")
-    items, _value = _returned_value(case)
-    return _percent_of(items, case.restocking_fee_percent)
+@dataclass(frozen=True)
+class Amounts:
+    """What settling a return gives by default, each way."""
+
+    # The returned items' price, with the order's delivery when the whole order comes
+    # back, less the fee; never more than is left to refund.
+    refund: Decimal
+    # Store credit: the full value with the shop's bonus, and no restocking fee (the
+    # money stays in the shop, which the fee is meant to encourage).
+    credit: Decimal
+    # The shop's fee on a return asked for after the law's 14 days (its percentage is
+    # kept on the return, 0 within them), of the items' price, never of the delivery.
+    fee: Decimal
 
 
-def _left_to_refund(case: Return) -> Decimal:
-    return case.order.total - case.order.refunded_total
+def amounts(case: Return) -> Amounts:
+    items, value = _returned_value(case)
+    left = case.order.total - case.order.refunded_total
+    fee = _percent_of(items, case.restocking_fee_percent)
+    credited = min(value, left)
+    return Amounts(
+        refund=max(Decimal("0"), min(value - fee, left)),
+        credit=max(Decimal("0"), credited + _percent_of(credited, case.credit_bonus_percent)),
+        fee=fee,
+    )
 
 
 def refund_amount(case: Return) -> Decimal:
-    """The returned items' price, with the order's delivery when the whole order comes
-    back, less the restocking fee where one applies; never more than is left to
-    refund."""
-    _items, value = _returned_value(case)
-    amount = value - restocking_fee(case)
-    return max(Decimal("0"), min(amount, _left_to_refund(case)))
-
-
-def credit_amount(case: Return) -> Decimal:
-    """Store credit instead of a refund: the full value with the shop's bonus, and no
-    restocking fee (the money stays in the shop, which the fee is meant to encourage)."""
-    _items, value = _returned_value(case)
-    value = min(value, _left_to_refund(case))
-    return max(Decimal("0"), value + _percent_of(value, case.credit_bonus_percent))
+    return amounts(case).refund
 
 
 def refund_key(case: Return) -> str:
@@ -418,7 +419,7 @@ def resolve_return(
     """Settle the return as the customer asked (``Return.resolution``) or as the agent
     chose instead (``resolution``): refund through the shop's platform where it can,
     otherwise recorded for the shop to do by hand; an exchange or store credit recorded.
-    ``amount`` defaults to ``refund_amount`` or ``credit_amount``.
+    ``amount`` defaults to the usual refund or credit (``amounts``).
 
     Not one transaction: see the module's docstring. Refused (nothing written, nothing
     refunded) when the step is not allowed or the values are wrong.
@@ -440,8 +441,9 @@ def resolve_return(
     else:
         credit = resolution == Resolution.STORE_CREDIT
         if amount is None:
-            amount = credit_amount(case) if credit else refund_amount(case)
-        left = _left_to_refund(case)
+            usual = amounts(case)
+            amount = usual.credit if credit else usual.refund
+        left = case.order.total - case.order.refunded_total
         if credit:
             # Credit is not money paid back: the bonus may take it past what was paid.
             left += _percent_of(left, case.credit_bonus_percent)
