@@ -98,7 +98,14 @@ def _send_raw(group: str, message: dict[str, Any]) -> None:
         logger.exception("could not send %s to %s", message.get("type"), group)
 
 
+# Values that are JSON as they are (exact types: a str enum is not one). Most fields of
+# most events: checked first, as the chat writer builds an event per message.
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Actor):
         return value.as_dict()
     if isinstance(value, datetime | date):

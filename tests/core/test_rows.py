@@ -16,6 +16,7 @@ from tiski.conversations.models import (
     AuthorType,
     CannedResponse,
     Conversation,
+    ConversationEvent,
     DeliveryStatus,
     Direction,
     Kind,
@@ -24,7 +25,13 @@ from tiski.conversations.models import (
     Status,
 )
 from tiski.core import clock
-from tiski.core.rows import BULKY_BATCH_CHARS, insert_rows, select_rows, update_rows
+from tiski.core.rows import (
+    BULKY_BATCH_CHARS,
+    insert_rows,
+    insert_values,
+    select_rows,
+    update_rows,
+)
 from tiski.mail.models import RawMail, RawMailSource, Via
 from tiski.stores.models import Store
 
@@ -175,6 +182,26 @@ def test_selected_rows_are_whole_instances_with_converted_values(
     assert select_rows(Conversation, []) == []
 
 
+def test_a_joined_key_comes_along_in_the_same_query_and_only_the_rows_are_locked(
+    conversation: Conversation, other_conversation: Conversation
+) -> None:
+    ids = [other_conversation.pk, conversation.pk]
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            locked = select_rows(Conversation, ids, for_update=True, joined="contact")
+            names = [c.contact.name for c in locked]
+            created = [c.contact.created_at for c in locked]
+        assert len(queries) == 1
+        if connection.vendor == "postgresql":
+            assert queries[0]["sql"].rstrip().endswith('FOR UPDATE OF "conversations_conversation"')
+    expected = {c.pk: c.contact for c in (conversation, other_conversation)}
+    assert [c.pk for c in locked] == sorted(ids)
+    assert names == [expected[c.pk].name for c in locked]
+    assert all(when is not None and when.tzinfo is not None for when in created)
+    with pytest.raises(ValueError, match="not a required foreign key"):
+        select_rows(Conversation, ids, joined="merged_into")
+
+
 def _bulky_message(
     conversation: Conversation, seq: int, body: str, *, external_id: str = ""
 ) -> Message:
@@ -231,3 +258,60 @@ def test_raw_bytes_are_stored_exactly_under_a_key_of_their_own(store: Store) -> 
     assert [RawMail.objects.get(pk=raw.pk).source for raw in raws] == sources
     with pytest.raises(ValueError, match="unsaved"):
         insert_rows([RawMail.objects.get(pk=raws[0].pk)])
+
+
+# --- insert_values, and values prepared as their fields prepare them -------------------
+
+
+def test_inserted_values_round_trip_without_instances_or_ids(
+    conversation: Conversation, other_conversation: Conversation
+) -> None:
+    when = clock.now().replace(microsecond=111111)
+    payload = {"type": "message.created", "text": TRICKY, "list": [1, 2.5, None, True]}
+    fields = ("conversation_id", "seq", "type", "payload", "public", "created_at")
+    insert_values(
+        ConversationEvent,
+        fields,
+        [
+            (conversation.pk, 7, "message.created", payload, True, when),
+            (other_conversation.pk, 8, "note.added", {}, False, when),
+        ],
+    )
+    stored = list(
+        ConversationEvent.objects.filter(seq__in=[7, 8]).order_by("seq").values_list(*fields)
+    )
+    assert stored == [
+        (conversation.pk, 7, "message.created", payload, True, when),
+        (other_conversation.pk, 8, "note.added", {}, False, when),
+    ]
+
+
+def test_inserted_values_break_a_constraint_as_django_errors_do(
+    conversation: Conversation,
+) -> None:
+    row: tuple[object, ...] = (conversation.pk, 9, "x", {}, False, clock.now())
+    fields = ("conversation_id", "seq", "type", "payload", "public", "created_at")
+    insert_values(ConversationEvent, fields, [row])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_values(
+            ConversationEvent, fields, [(conversation.pk, 10, "y", {}, False, row[5]), row]
+        )
+    assert ConversationEvent.objects.filter(conversation=conversation, seq=10).count() == 0
+    with pytest.raises(ValueError, match="cannot write 'labels'"):
+        insert_values(Conversation, ("labels",), [([],)])
+
+
+def test_values_other_than_their_fields_plain_type_are_prepared_by_the_field(
+    conversation: Conversation,
+) -> None:
+    # A str enum, a number as text and a naive datetime are not the fields' plain types:
+    # the field's own preparation runs (the enum's value, int(), the naive-time warning).
+    conversation.status = Status.PENDING
+    conversation.last_seq = "41"
+    naive = (clock.now() - timedelta(hours=1)).replace(tzinfo=None)
+    conversation.waiting_since = naive
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        update_rows([conversation], ["status", "last_seq", "waiting_since"])
+    stored = Conversation.objects.get(pk=conversation.pk)
+    assert (stored.status, stored.last_seq) == ("pending", 41)
+    assert stored.waiting_since is not None and stored.waiting_since.tzinfo is not None

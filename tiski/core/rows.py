@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache, partial
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -30,6 +31,8 @@ from django.db.backends.utils import CursorDebugWrapper
 M = TypeVar("M", bound=models.Model)
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+# A column's name, the value types written as they are, and how to prepare the rest.
+_Preparer = tuple[str, tuple[type, ...], Callable[[Any], Any]]
 
 
 def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
@@ -48,10 +51,11 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
         if connection.vendor == "postgresql":
             pk = model._meta.pk
             assert pk is not None
+            prepare = _preparers(tuple(concrete))
             rows = [
                 {
                     str(pk.column): obj.pk,
-                    **_json_row(concrete, [getattr(obj, f.attname) for f in concrete]),
+                    **_json_row(prepare, [getattr(obj, f.attname) for f in concrete]),
                 }
                 for obj in objs
             ]
@@ -91,13 +95,15 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
         connection.alias, model, 1 if connection.vendor == "postgresql" else len(objs)
     )
     # pre_save gives auto_now_add and friends their value, as a save would.
-    values = [[field.pre_save(obj, True) for field in concrete] for obj in objs]
+    read = _reader(model)
+    values = [read(obj) for obj in objs]
     if connection.vendor == "postgresql" and _bulky(values):
         ids = _insert_bound(connection, model, concrete, values)
     else:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(sql, [_dumps([_json_row(concrete, row) for row in values])])
+                prepare = _preparers(tuple(concrete))
+                cursor.execute(sql, [_dumps([_json_row(prepare, row) for row in values])])
             else:
                 cursor.execute(
                     sql,
@@ -114,6 +120,74 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
         setattr(obj, pk.attname, new_id)
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def insert_values(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` of ``model``: values of ``fields`` (attribute names), in order.
+
+    For rows nobody reads back in this transaction (an event log): no model instances,
+    no ids returned. Values are prepared as fields prepare them; no defaults are filled
+    in and no ``pre_save`` runs, so give every column the row needs.
+    """
+    if not rows:
+        return
+    names = tuple(fields)
+    concrete = _writable_any(model, names)
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            prepare = _preparers(tuple(concrete))
+            cursor.execute(
+                _values_sql(connection.alias, model, names, 1),
+                [_dumps([_json_row(prepare, row) for row in rows])],
+            )
+        else:
+            cursor.execute(
+                _values_sql(connection.alias, model, names, len(rows)),
+                [
+                    field.get_db_prep_save(value, connection)
+                    for row in rows
+                    for field, value in zip(concrete, row, strict=True)
+                ],
+            )
+
+
+@cache
+def _writable_any(
+    model: type[models.Model], fields: tuple[str, ...]
+) -> list[models.Field[Any, Any]]:
+    """Like _writable, but a primary key may be written (a new row's)."""
+    found = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if (
+            not isinstance(field, models.Field)
+            or not field.concrete
+            or field.many_to_many
+            or field.column is None
+        ):
+            raise ValueError(f"cannot write {name!r} of {model.__name__}")
+        found.append(field)
+    return found
+
+
+@cache
+def _values_sql(alias: str, model: type[models.Model], fields: tuple[str, ...], count: int) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    concrete = _writable_any(model, fields)
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(str(field.column)) for field in concrete)
+    if connection.vendor == "postgresql":
+        return (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 (names come from the model)
+            f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) "
+            f"AS x({_record_type(connection, concrete)})"
+        )
+    one = "(" + ", ".join(["%s"] * len(concrete)) + ")"
+    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * count)}"  # noqa: S608
 
 
 # Rows carrying more text than this (an email's HTML), or any bytes (a raw mail), go to
@@ -196,32 +270,67 @@ def bound_executemany(
         raw.close()
 
 
-def select_rows(model: type[M], pks: Sequence[Any], *, for_update: bool = False) -> list[M]:
+def select_rows(
+    model: type[M], pks: Sequence[Any], *, for_update: bool = False, joined: str | None = None
+) -> list[M]:
     """The rows of ``model`` with these primary keys, as model instances in key order.
 
     ``for_update`` locks them (on databases that lock rows) in primary key order, so two
-    writers locking overlapping sets cannot deadlock.
+    writers locking overlapping sets cannot deadlock. ``joined`` names a non-null
+    foreign key whose rows come along in the same query (not locked), as
+    ``select_related`` would.
     """
     if not pks:
         return []
     connection = connections[
         router.db_for_write(model) if for_update else router.db_for_read(model)
     ]
-    columns = _readable(connection.alias, model)
     lock = for_update and connection.features.has_select_for_update
     count = 1 if connection.vendor == "postgresql" else len(pks)
-    sql = _select_sql(connection.alias, model, count, lock=lock)
+    sql = _select_sql(connection.alias, model, count, lock=lock, joined=joined)
+    columns = _readable(connection.alias, model)
     names = [field.attname for field, _expression, _converters in columns]
+    key: models.ForeignKey[Any, Any] | None = None
+    other: list[tuple[models.Field[Any, Any], Any, list[Converter]]] = []
+    if joined is not None:
+        key = _join_key(model, joined)
+        other = _readable(connection.alias, key.related_model)
+    other_names = [field.attname for field, _expression, _converters in other]
     rows: list[M] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, in_params(connection, pks))
         for raw in cursor.fetchall():
-            values = list(raw)
-            for index, (_field, expression, converters) in enumerate(columns):
-                for convert in converters:
-                    values[index] = convert(values[index], expression, connection)
-            rows.append(model.from_db(connection.alias, names, values))
+            values = _converted(connection, columns, raw[: len(columns)])
+            row = model.from_db(connection.alias, names, values)
+            if key is not None:
+                related = key.related_model.from_db(
+                    connection.alias,
+                    other_names,
+                    _converted(connection, other, raw[len(columns) :]),
+                )
+                key.set_cached_value(row, related)
+            rows.append(row)
     return rows
+
+
+def _converted(
+    connection: BaseDatabaseWrapper,
+    columns: list[tuple[models.Field[Any, Any], Any, list[Converter]]],
+    raw: Sequence[Any],
+) -> list[Any]:
+    values = list(raw)
+    for index, (_field, expression, converters) in enumerate(columns):
+        for convert in converters:
+            values[index] = convert(values[index], expression, connection)
+    return values
+
+
+@cache
+def _join_key(model: type[models.Model], name: str) -> models.ForeignKey[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.ForeignKey) or field.null:
+        raise ValueError(f"{model.__name__}.{name} is not a required foreign key")
+    return field
 
 
 def in_sql(connection: BaseDatabaseWrapper, column: str, count: int) -> str:
@@ -269,6 +378,27 @@ def _insertable(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     # say) is written like every other column.
     generated = _generated_pk(model)
     return [f for f in model._meta.concrete_fields if not (f.primary_key and generated)]
+
+
+@cache
+def _reader(model: type[models.Model]) -> Callable[[models.Model], list[Any]]:
+    """What an insert writes of an object: each insertable field's ``pre_save``. Fields
+    whose pre_save only reads the attribute are read in one go (most of them)."""
+    fields = _insertable(model)
+    if not all(_reads_only(field) for field in fields):
+        return lambda obj: [field.pre_save(obj, True) for field in fields]
+    if len(fields) == 1:
+        attname = fields[0].attname
+        return lambda obj: [getattr(obj, attname)]
+    get = attrgetter(*(field.attname for field in fields))
+    return lambda obj: list(get(obj))
+
+
+def _reads_only(field: models.Field[Any, Any]) -> bool:
+    if isinstance(field, models.DateField):  # DateTimeField too
+        stock = type(field).pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save)
+        return stock and not (field.auto_now or field.auto_now_add)
+    return type(field).pre_save is models.Field.pre_save
 
 
 def _generated_pk(model: type[models.Model]) -> bool:
@@ -326,16 +456,66 @@ def _record_type(connection: BaseDatabaseWrapper, fields: Sequence[models.Field[
     return ", ".join(f"{quote(str(field.column))} {field.db_type(connection)}" for field in fields)
 
 
-def _json_row(fields: Sequence[models.Field[Any, Any]], values: Sequence[Any]) -> dict[str, Any]:
-    """One row for ``jsonb_to_recordset``: JSON fields as JSON, the rest as prepared."""
+def _json_row(preparers: list[_Preparer], values: Sequence[Any]) -> dict[str, Any]:
+    """One row for ``jsonb_to_recordset``: JSON fields as JSON, the rest as prepared
+    (``preparers`` of the row's fields, from ``_preparers``)."""
     row: dict[str, Any] = {}
-    for field, value in zip(fields, values, strict=True):
-        if not isinstance(field, models.JSONField):
-            value = field.get_prep_value(value)
-        elif value is not None and field.encoder is not None:
-            value = json.loads(json.dumps(value, cls=field.encoder))
-        row[str(field.column)] = value
+    for (column, plain, prepare), value in zip(preparers, values, strict=True):
+        # A value of the field's own plain type is what get_prep_value would return.
+        row[column] = value if value is None or type(value) in plain else prepare(value)
     return row
+
+
+# Field classes whose get_prep_value returns a value of these exact types unchanged
+# (exact classes: a subclass may prepare differently). The chat writer prepares some
+# twenty values per message: calling each field's method cost more than building the
+# rest of the row.
+_PLAIN: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.SmallAutoField: (int,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.BooleanField: (bool,),
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.SlugField: (str,),
+    models.EmailField: (str,),
+}
+
+
+@cache
+def _preparers(fields: tuple[models.Field[Any, Any], ...]) -> list[_Preparer]:
+    found: list[_Preparer] = []
+    for field in fields:
+        column = str(field.column)
+        if isinstance(field, models.JSONField):
+            found.append((column, (), partial(_json_value, field)))
+        elif isinstance(field, models.DateTimeField):
+            found.append((column, (), partial(_datetime_value, field)))
+        elif type(field) is models.ForeignKey:
+            # A key is prepared by the field it points to.
+            found.append((column, _PLAIN.get(type(field.target_field), ()), field.get_prep_value))
+        else:
+            found.append((column, _PLAIN.get(type(field), ()), field.get_prep_value))
+    return found
+
+
+def _json_value(field: models.JSONField[Any], value: Any) -> Any:
+    if field.encoder is None:
+        return value
+    return json.loads(json.dumps(value, cls=field.encoder))
+
+
+def _datetime_value(field: models.Field[Any, Any], value: Any) -> Any:
+    # An aware datetime is prepared as itself (a naive one gets the field's warning).
+    if type(value) is datetime and value.tzinfo is not None:
+        return value
+    return field.get_prep_value(value)
 
 
 def _dumps(rows: list[dict[str, Any]]) -> str:
@@ -369,20 +549,34 @@ def _readable(
 
 
 @cache
-def _select_sql(alias: str, model: type[models.Model], count: int, *, lock: bool) -> str:
+def _select_sql(
+    alias: str, model: type[models.Model], count: int, *, lock: bool, joined: str | None = None
+) -> str:
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = model._meta
     assert meta.pk is not None
     table = quote(meta.db_table)
     pk = quote(str(meta.pk.column))
-    columns = ", ".join(
-        f"{table}.{quote(str(field.column))}" for field, _e, _c in _readable(alias, model)
-    )
+    columns = [f"{table}.{quote(str(field.column))}" for field, _e, _c in _readable(alias, model)]
+    join = ""
+    if joined is not None:
+        key = _join_key(model, joined)
+        other = key.related_model._meta
+        other_table = quote(other.db_table)
+        columns += [
+            f"{other_table}.{quote(str(field.column))}"
+            for field, _e, _c in _readable(alias, key.related_model)
+        ]
+        join = (
+            f" JOIN {other_table} ON {other_table}.{quote(str(key.target_field.column))}"
+            f" = {table}.{quote(str(key.column))}"
+        )
     sql = (
-        f"SELECT {columns} FROM {table} "  # noqa: S608 (names come from the model)
-        f"WHERE {in_sql(connection, pk, count)} ORDER BY {pk}"
+        f"SELECT {', '.join(columns)} FROM {table}{join} "  # noqa: S608 (names come from the model)
+        f"WHERE {in_sql(connection, f'{table}.{pk}', count)} ORDER BY {table}.{pk}"
     )
     if lock:
-        sql += " FOR UPDATE"
+        # Only this model's rows: the joined ones are read, as select_related reads them.
+        sql += f" FOR UPDATE OF {table}" if joined is not None else " FOR UPDATE"
     return sql

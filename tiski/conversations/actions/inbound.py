@@ -326,14 +326,20 @@ def _receive_batch(inbounds: list[InboundMessage]) -> list[Received | ActionErro
     }
     wanted = {item.target.pk for item in fresh if item.target is not None}
     stores = {item.inbound.store.pk: item.inbound.store for item in items}
+    contacts: dict[int, Contact] = {}
     while wanted - set(locked):
-        batch = select_rows(Conversation, sorted(wanted - set(locked)), for_update=True)
-        contacts = {c.pk: c for c in select_rows(Contact, list({c.contact_id for c in batch}))}
+        # The contacts come in the same query (one round trip less per batch).
+        batch = select_rows(
+            Conversation, sorted(wanted - set(locked)), for_update=True, joined="contact"
+        )
         for conversation in batch:
             # Every message brings its store: no need to load it once per conversation.
             if conversation.store_id in stores:
                 conversation.store = stores[conversation.store_id]
-            conversation.contact = contacts[conversation.contact_id]
+            # One instance per contact, as display fallbacks are attached per instance.
+            contact = contacts.setdefault(conversation.contact_id, conversation.contact)
+            if contact is not conversation.contact:
+                conversation.contact = contact
             locked[conversation.pk] = conversation
             if conversation.merged_into_id:
                 wanted.add(conversation.merged_into_id)

@@ -30,11 +30,12 @@ from tiski.conversations.models import (
 from tiski.core import clock
 from tiski.core.actors import Actor
 from tiski.core.html import html_to_text
-from tiski.core.rows import insert_rows
+from tiski.core.rows import insert_rows, insert_values
 from tiski.events import publish
 from tiski.stores.models import Store
 
 PREVIEW_CHARS = 200
+_EVENT_FIELDS = ("conversation_id", "seq", "type", "payload", "public", "created_at")
 
 
 def lock(conversation: Conversation) -> Conversation:
@@ -90,17 +91,14 @@ def record(conversation: Conversation, event: ConversationEventBase) -> None:
 
 def record_many(pairs: list[tuple[Conversation, ConversationEventBase]]) -> None:
     """record() for many events: one insert for all of them, published in order."""
-    insert_rows(
+    now = clock.now()
+    insert_values(
+        ConversationEvent,
+        _EVENT_FIELDS,
         [
-            ConversationEvent(
-                conversation=conversation,
-                seq=event.seq,
-                type=event.type,
-                payload=logged_payload(event),
-                public=event.is_public,
-            )
+            (conversation.pk, event.seq, event.type, logged_payload(event), event.is_public, now)
             for conversation, event in pairs
-        ]
+        ],
     )
     for _conversation, event in pairs:
         publish(event)
