@@ -168,3 +168,58 @@ async def test_a_job_that_fails_tells_its_caller_and_the_writer_goes_on(shop: St
         assert isinstance(outcome, Received) and outcome.message.seq >= 1
     finally:
         await writer.close()
+
+
+# The thread ends with the SystemExit it raises: pytest reports that as a warning.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+async def test_a_writer_whose_thread_ends_fails_what_waits_and_the_next_one_stores(
+    shop: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = writer_module.receive_messages
+
+    def ending(inbounds: list[InboundMessage]) -> list[Received | ActionError]:
+        if any(i.external_id == "chat:e1" for i in inbounds):
+            raise SystemExit  # what an interpreter exit raises in the thread
+        return real(inbounds)
+
+    monkeypatch.setattr(writer_module, "receive_messages", ending)
+    first = writer_module.writer()
+    try:
+        release = await hold(first)
+        batch = asyncio.ensure_future(first.submit(chat_message(shop, "e1")))
+        job = asyncio.ensure_future(first.call(stored_ids))
+        behind = asyncio.ensure_future(first.submit(chat_message(shop, "e2")))
+        await asyncio.sleep(0.05)
+        release.set()
+        results = await asyncio.wait_for(
+            asyncio.gather(batch, job, behind, return_exceptions=True), 10
+        )
+        assert [type(r) for r in results] == [writer_module.WriterStopped] * 3
+        await asyncio.wait_for(first.task, 10)
+        await asyncio.to_thread(first.thread.join, 10)
+        assert not first.thread.is_alive()
+        # The sockets' next submit gets a new writer; the retry is stored once.
+        second = writer_module.writer()
+        assert second is not first
+        for client_id in ("e2", "e2"):
+            outcome = await second.submit(chat_message(shop, client_id))
+            assert isinstance(outcome, Received)
+        assert await second.call(stored_ids) == ["chat:e2"]
+    finally:
+        await writer_module.close_writer()
+
+
+async def test_a_closed_writer_stores_what_was_submitted_and_refuses_more(shop: Store) -> None:
+    writer = ChatWriter(asyncio.get_running_loop())
+    release = await hold(writer)
+    sent = asyncio.ensure_future(writer.submit(chat_message(shop, "c1")))
+    await asyncio.sleep(0.01)
+    closing = asyncio.ensure_future(writer.close())
+    await asyncio.sleep(0.01)
+    with pytest.raises(writer_module.WriterStopped):
+        await asyncio.wait_for(writer.submit(chat_message(shop, "c2")), 10)
+    release.set()
+    await asyncio.wait_for(closing, 10)
+    assert isinstance(await sent, Received)
+    assert not writer.thread.is_alive()
+    assert await asyncio.to_thread(stored_ids) == ["chat:c1"]

@@ -36,6 +36,10 @@ Outcome = Received | ActionError
 T = TypeVar("T")
 
 
+class WriterStopped(RuntimeError):
+    """The writer was closed or its thread ended: send again (same client id)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Message:
     inbound: InboundMessage
@@ -64,6 +68,7 @@ class ChatWriter:
         self.batches = 0
         self.messages = 0
         self._held: _Item | None = None  # taken while gathering a batch, handled next
+        self.closed = False
         self._stopped: asyncio.Future[None] = loop.create_future()
         # One thread: one database connection, commits in submission order.
         self.thread = threading.Thread(target=self._work, name="tiski-chat-writer", daemon=True)
@@ -72,18 +77,24 @@ class ChatWriter:
         self.task = loop.create_task(self._watch(), name="tiski-chat-writer")
 
     async def submit(self, inbound: InboundMessage) -> Outcome:
+        if self.closed:
+            raise WriterStopped("the chat writer is closed")
         future: asyncio.Future[Outcome] = self.loop.create_future()
         self.inbox.put(_Message(inbound, future))
         return await future
 
     async def call(self, job: Callable[[], T]) -> T:
         """Run ``job`` on the writer's thread, between batches (with its connection)."""
+        if self.closed:
+            raise WriterStopped("the chat writer is closed")
         future: asyncio.Future[T] = self.loop.create_future()
         self.inbox.put(_Call(job, future))
         return await future
 
     async def close(self) -> None:
-        """Stop taking messages and release the thread and its database connection."""
+        """Store what was submitted, then release the thread and its database connection."""
+        # Set on the loop, as submit checks it: nothing is queued behind the stop.
+        self.closed = True
         if self.thread.is_alive():
             self.inbox.put(_Stop())
             await asyncio.to_thread(self.thread.join)
@@ -99,6 +110,18 @@ class ChatWriter:
             while self._step():
                 pass
         finally:
+            # However the thread ends, nobody waits for ever: what is still queued fails
+            # (its senders retry with the same client ids, on the next writer).
+            left = [] if self._held is None else [self._held]
+            while True:
+                try:
+                    left.append(self.inbox.get_nowait())
+                except queue.Empty:
+                    break
+            stopped = WriterStopped("the chat writer stopped")
+            for item in left:
+                if not isinstance(item, _Stop):
+                    self._to_loop(_set_exception, item.future, stopped)
             connections.close_all()
             self._to_loop(_set_result, self._stopped, None)
 
@@ -135,6 +158,10 @@ class ChatWriter:
             # the same client id, so nothing is lost and nothing is stored twice.
             logger.exception("the chat writer could not store %d messages", len(batch))
             outcomes = exc
+        except BaseException:
+            # The thread is ending (an interpreter exit): its senders hear it first.
+            self._to_loop(_settle, [item.future for item in batch], WriterStopped("stopped"))
+            raise
         self.batches += 1
         self.messages += len(batch)
         return self._to_loop(_settle, [item.future for item in batch], outcomes)
