@@ -310,8 +310,15 @@ def test_values_other_than_their_fields_plain_type_are_prepared_by_the_field(
     conversation.last_seq = "41"
     naive = (clock.now() - timedelta(hours=1)).replace(tzinfo=None)
     conversation.waiting_since = naive
-    with pytest.warns(RuntimeWarning, match="naive datetime"):
+    with (
+        pytest.warns(RuntimeWarning, match="naive datetime"),
+        CaptureQueriesContext(connection) as queries,
+    ):
         update_rows([conversation], ["status", "last_seq", "waiting_since"])
+    if connection.vendor == "postgresql":
+        # The database would cast "41" itself: the row sent must already be prepared.
+        sent = queries[-1]["sql"]
+        assert '"last_seq":41' in sent and '"status":"pending"' in sent
     stored = Conversation.objects.get(pk=conversation.pk)
     assert (stored.status, stored.last_seq) == ("pending", 41)
     assert stored.waiting_since is not None and stored.waiting_since.tzinfo is not None

@@ -129,12 +129,13 @@ def insert_values(
 
     For rows nobody reads back in this transaction (an event log): no model instances,
     no ids returned. Values are prepared as fields prepare them; no defaults are filled
-    in and no ``pre_save`` runs, so give every column the row needs.
+    in and no ``pre_save`` runs, so give every column the row needs (the database hands
+    out the primary key).
     """
     if not rows:
         return
     names = tuple(fields)
-    concrete = _writable_any(model, names)
+    concrete = _writable(model, names)
     connection = connections[router.db_for_write(model)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -155,29 +156,10 @@ def insert_values(
 
 
 @cache
-def _writable_any(
-    model: type[models.Model], fields: tuple[str, ...]
-) -> list[models.Field[Any, Any]]:
-    """Like _writable, but a primary key may be written (a new row's)."""
-    found = []
-    for name in fields:
-        field = model._meta.get_field(name)
-        if (
-            not isinstance(field, models.Field)
-            or not field.concrete
-            or field.many_to_many
-            or field.column is None
-        ):
-            raise ValueError(f"cannot write {name!r} of {model.__name__}")
-        found.append(field)
-    return found
-
-
-@cache
 def _values_sql(alias: str, model: type[models.Model], fields: tuple[str, ...], count: int) -> str:
     connection = connections[alias]
     quote = connection.ops.quote_name
-    concrete = _writable_any(model, fields)
+    concrete = _writable(model, fields)
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(str(field.column)) for field in concrete)
     if connection.vendor == "postgresql":
@@ -495,7 +477,7 @@ def _preparers(fields: tuple[models.Field[Any, Any], ...]) -> list[_Preparer]:
         column = str(field.column)
         if isinstance(field, models.JSONField):
             found.append((column, (), partial(_json_value, field)))
-        elif isinstance(field, models.DateTimeField):
+        elif type(field) is models.DateTimeField:
             found.append((column, (), partial(_datetime_value, field)))
         elif type(field) is models.ForeignKey:
             # A key is prepared by the field it points to.
